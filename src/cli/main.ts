@@ -1,0 +1,30 @@
+// The `ovs-ts` command: dispatches to one subcommand per OVS tool.
+// Each subcommand module exports `run(args): Promise<number>` (the exit code).
+
+type Subcommand = (args: string[]) => Promise<number>;
+
+const SUBCOMMANDS: Record<string, () => Promise<Subcommand>> = {
+};
+
+function usage(): string {
+  return [
+    'usage: ovs-ts COMMAND [ARG...]',
+    '',
+    'Commands:',
+    ...Object.keys(SUBCOMMANDS).sort().map((name) => `  ${name}`),
+  ].join('\n');
+}
+
+export async function main(args: string[]): Promise<number> {
+  const [name, ...rest] = args;
+  if (name === undefined || name === '--help' || name === '-h') {
+    process.stdout.write(usage() + '\n');
+    return name === undefined ? 1 : 0;
+  }
+  const load = SUBCOMMANDS[name];
+  if (!load) {
+    process.stderr.write(`ovs-ts: unknown command '${name}'; use --help for help\n`);
+    return 1;
+  }
+  return (await load())(rest);
+}
