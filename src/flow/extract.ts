@@ -78,7 +78,7 @@ const NO_OPTIONS: ExtractOptions = {};
 export function flowExtract(
   data: Uint8Array, start: number, length: number, key: Uint32Array, options: ExtractOptions = NO_OPTIONS,
 ): void {
-  for (let i = PACKET_FIRST; i < PACKET_END; i++) key[i] = 0;
+  key.fill(0, PACKET_FIRST, PACKET_END);
   const layers = options.layers;
   if (layers !== undefined) {
     layers[LAYER_L2_5] = -1;
