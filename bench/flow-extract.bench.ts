@@ -3,9 +3,15 @@
 // mixes of frames, each next to a floor loop that only reads the same bytes
 // (the least any extraction could cost). Target: 100 ns per 64-byte TCP frame.
 
-import { readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { flowExtract, type ExtractOptions } from '../src/flow/extract.js';
-import { newKey, DL_TYPE, TP_DST } from '../src/flow/layout.js';
+import { formatFlow } from '../src/flow/format.js';
+import { newKey, DL_TYPE, IN_PORT, TP_DST } from '../src/flow/layout.js';
+import { encodePcap } from '../src/packet/pcap.js';
 import type { Benchmark } from './run.js';
 
 function bytes(hex: string): Uint8Array {
@@ -95,6 +101,68 @@ function corpusFrames(): Uint8Array[] {
     .map((l) => bytes(l.trim().split(/\s+/)[1] ?? ''));
 }
 
+/** Extraction plus the flow text, the per-packet work of `ofctl parse-pcap`. */
+function extractFormatBench(name: string, frames: Uint8Array[]): Benchmark {
+  const key = newKey();
+  return {
+    name, opsPerRun: frames.length,
+    run(): number {
+      let check = 0;
+      for (const frame of frames) {
+        key[IN_PORT] = 1;
+        flowExtract(frame, 0, frame.length, key, OPTIONS);
+        check += formatFlow(key).length;
+      }
+      return check;
+    },
+    external: () => Promise.resolve(parsePcapSideBySide(frames)),
+  };
+}
+
+function wallMs(command: string, args: string[]): number {
+  const start = performance.now();
+  const result = spawnSync(command, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+  if (result.status !== 0) throw new Error(`${command} failed: ${result.stderr.toString()}`);
+  return performance.now() - start;
+}
+
+/**
+ * Real `ovs-ofctl parse-pcap` on the same packets: the time per packet is
+ * the difference between a large and a small pcap, which cancels process
+ * start-up. Each tool's best of three runs counts.
+ */
+function parsePcapSideBySide(frames: Uint8Array[]): { label: string; nsPerOp: number } | { label: string; skipped: string } {
+  const label = 'real ovs-ofctl parse-pcap (per packet)';
+  if (spawnSync('ovs-ofctl', ['--version']).status !== 0) return { label, skipped: 'ovs-ofctl is not installed' };
+  const dir = mkdtempSync(join(tmpdir(), 'bench-parse-pcap-'));
+  try {
+    const small = 1000;
+    const large = 101000;
+    const write = (count: number): string => {
+      const file = join(dir, `${count}.pcap`);
+      const records = [];
+      for (let i = 0; i < count; i++) records.push({ data: frames[i % frames.length], seconds: 0, nanoseconds: 0 });
+      writeFileSync(file, encodePcap(records));
+      return file;
+    };
+    const smallFile = write(small);
+    const largeFile = write(large);
+    const best = (args: (file: string) => [string, string[]], file: string): number => {
+      let bestMs = Infinity;
+      for (let i = 0; i < 3; i++) bestMs = Math.min(bestMs, wallMs(...args(file)));
+      return bestMs;
+    };
+    const real = (file: string): [string, string[]] => ['ovs-ofctl', ['parse-pcap', file]];
+    const realNs = ((best(real, largeFile) - best(real, smallFile)) * 1e6) / (large - small);
+    const bin = fileURLToPath(new URL('../../bin/ovs-ts.js', import.meta.url));
+    const ours = (file: string): [string, string[]] => [process.execPath, [bin, 'ofctl', 'parse-pcap', '--vlan-limit=0', file]];
+    const oursNs = ((best(ours, largeFile) - best(ours, smallFile)) * 1e6) / (large - small);
+    return { label: `${label}; ovs-ts ofctl parse-pcap: ${oursNs.toFixed(0)} ns, ratio ${(oursNs / realNs).toFixed(2)}x`, nsPerOp: realNs };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 export const benchmarks: Benchmark[] = [
   floorBench('read-only floor, 64-byte IPv4/TCP', [bytes(TCP64)]),
   extractBench('extract 64-byte IPv4/TCP', [bytes(TCP64)], 'read-only floor, 64-byte IPv4/TCP'),
@@ -102,4 +170,5 @@ export const benchmarks: Benchmark[] = [
   extractBench('extract traffic mix (8 kinds)', TRAFFIC, 'read-only floor, traffic mix'),
   floorBench('read-only floor, corpus', corpusFrames()),
   extractBench('extract corpus (malformed included)', corpusFrames(), 'read-only floor, corpus'),
+  extractFormatBench('extract + format traffic mix', TRAFFIC),
 ];

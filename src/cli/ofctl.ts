@@ -83,13 +83,18 @@ async function parsePcapCommand(args: string[], io: Output): Promise<number> {
     if (pcap.linktype !== LINKTYPE_ETHERNET) {
       throw new UsageError(`${file}: link type ${pcap.linktype} is not Ethernet (1)`);
     }
-    const lines: string[] = [];
+    // Written in chunks: a large capture never sits in memory as text.
+    let chunk = '';
     for (const record of pcap.records) {
       key[IN_PORT] = inPort;
       flowExtract(record.data, 0, record.data.length, key, extractOptions);
-      lines.push(formatFlow(key));
+      chunk += formatFlow(key) + '\n';
+      if (chunk.length >= 65536) {
+        io.out(chunk);
+        chunk = '';
+      }
     }
-    if (lines.length > 0) io.out(lines.join('\n') + '\n');
+    if (chunk !== '') io.out(chunk);
   }
   return 0;
 }

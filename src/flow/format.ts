@@ -131,15 +131,18 @@ export function formatIpv6(words: ArrayLike<number>, offset = 0): string {
 
 /** Ethernet address from the HI (2 bytes) and LO (4 bytes) words. */
 export function formatEth(hi: number, lo: number): string {
-  const bytes = [(hi >>> 8) & 0xff, hi & 0xff, lo >>> 24, (lo >>> 16) & 0xff, (lo >>> 8) & 0xff, lo & 0xff];
-  return bytes.map((b) => b.toString(16).padStart(2, '0')).join(':');
+  return `${HEX2[(hi >>> 8) & 0xff]}:${HEX2[hi & 0xff]}:${HEX2[lo >>> 24]}:${HEX2[(lo >>> 16) & 0xff]}:`
+    + `${HEX2[(lo >>> 8) & 0xff]}:${HEX2[lo & 0xff]}`;
 }
 
-/** Collects "name=value" items; the match text joins them with commas. */
+/** "00".."ff", so that addresses format without per-byte padding work. */
+const HEX2: readonly string[] = Array.from({ length: 256 }, (_, b) => b.toString(16).padStart(2, '0'));
+
+/** Collects "name=value" items into the comma-separated match text. */
 class Items {
-  readonly list: string[] = [];
+  text = '';
   add(item: string): void {
-    this.list.push(item);
+    this.text = this.text === '' ? item : `${this.text},${item}`;
   }
 }
 
@@ -253,6 +256,26 @@ function putVlan(out: Items, suffix: string, tci: number, tciMask: number): void
   }
 }
 
+function ipv4Shorthand(proto: number): string | undefined {
+  switch (proto) {
+    case IPPROTO_ICMP: return 'icmp';
+    case IPPROTO_TCP: return 'tcp';
+    case IPPROTO_UDP: return 'udp';
+    case IPPROTO_SCTP: return 'sctp';
+    default: return undefined;
+  }
+}
+
+function ipv6Shorthand(proto: number): string | undefined {
+  switch (proto) {
+    case IPPROTO_ICMPV6: return 'icmp6';
+    case IPPROTO_TCP: return 'tcp6';
+    case IPPROTO_UDP: return 'udp6';
+    case IPPROTO_SCTP: return 'sctp6';
+    default: return undefined;
+  }
+}
+
 export interface FormatOptions {
   /** Printed first as "priority=N" unless it is OpenFlow's default, 32768. */
   readonly priority?: number;
@@ -312,11 +335,7 @@ export function formatMatch(match: Match, options: FormatOptions = {}): string {
     if (isIp || isIpv6) {
       if (m[L.NW_PROTO] !== 0) {
         skipProto = true;
-        const proto = k[L.NW_PROTO];
-        const names: Record<number, string> = isIp
-          ? { [IPPROTO_ICMP]: 'icmp', [IPPROTO_TCP]: 'tcp', [IPPROTO_UDP]: 'udp', [IPPROTO_SCTP]: 'sctp' }
-          : { [IPPROTO_ICMPV6]: 'icmp6', [IPPROTO_TCP]: 'tcp6', [IPPROTO_UDP]: 'udp6', [IPPROTO_SCTP]: 'sctp6' };
-        const name = names[proto];
+        const name = isIp ? ipv4Shorthand(k[L.NW_PROTO]) : ipv6Shorthand(k[L.NW_PROTO]);
         if (name !== undefined) {
           out.add(name);
         } else {
@@ -416,7 +435,7 @@ export function formatMatch(match: Match, options: FormatOptions = {}): string {
   if ((isIp || isIpv6) && proto === IPPROTO_TCP && (m[L.TCP_FLAGS] & 0xffff) !== 0) {
     out.add(`tcp_flags=${formatFlagsMasked(TCP_FLAG_NAMES, k[L.TCP_FLAGS] & 0xfff, m[L.TCP_FLAGS] & 0xfff, 0xfff)}`);
   }
-  return out.list.join(',');
+  return out.text;
 }
 
 function formatTunnel(out: Items, k: Uint32Array, m: Uint32Array): void {
@@ -441,6 +460,10 @@ function formatTunnel(out: Items, k: Uint32Array, m: Uint32Array): void {
   if (m[L.TUN_GTPU_FLAGS] !== 0) out.add(`tun_gtpu_flags=${altHex(k[L.TUN_GTPU_FLAGS])}`);
   if (m[L.TUN_GTPU_MSGTYPE] !== 0) out.add(`tun_gtpu_msgtype=${k[L.TUN_GTPU_MSGTYPE]}`);
 }
+
+/** Receive metadata that always matters for a packet. */
+const PACKET_METADATA_WORDS = [L.SKB_PRIORITY, L.PKT_MARK, L.CT_STATE, L.CT_ZONE, L.CT_MARK, L.RECIRC_ID, L.DP_HASH,
+  L.IN_PORT, L.PACKET_TYPE];
 
 function maskWords(mask: Uint32Array, word: number, count: number): void {
   for (let i = 0; i < count; i++) mask[word + i] = 0xffffffff;
@@ -468,10 +491,7 @@ export function packetWildcards(key: Uint32Array, mask: Uint32Array): void {
   } else if (key[L.TUN_ID_HI] !== 0 || key[L.TUN_ID_LO] !== 0) {
     maskWords(mask, L.TUN_ID_HI, 2);
   }
-  for (const word of [L.SKB_PRIORITY, L.PKT_MARK, L.CT_STATE, L.CT_ZONE, L.CT_MARK, L.RECIRC_ID, L.DP_HASH,
-    L.IN_PORT, L.PACKET_TYPE]) {
-    mask[word] = 0xffffffff;
-  }
+  for (let i = 0; i < PACKET_METADATA_WORDS.length; i++) mask[PACKET_METADATA_WORDS[i]] = 0xffffffff;
   maskWords(mask, L.CT_LABEL, 4);
   if (key[L.PACKET_TYPE] !== 0) return;
   maskWords(mask, L.DL_DST_HI, 4);
@@ -536,20 +556,28 @@ export function packetWildcards(key: Uint32Array, mask: Uint32Array): void {
  * wildcards, minus receive metadata that is zero (in_port included).
  */
 export function formatFlow(key: Uint32Array): string {
-  const mask = new Uint32Array(L.KEY_WORDS);
+  // Scratch arrays: formatting is synchronous, so one set serves every call.
+  const mask = FLOW_MASK;
   packetWildcards(key, mask);
-  for (const word of [L.IN_PORT, L.SKB_PRIORITY, L.PKT_MARK, L.RECIRC_ID, L.DP_HASH, L.CT_STATE, L.CT_ZONE,
-    L.CT_MARK]) {
+  for (let i = 0; i < ZERO_HIDDEN_WORDS.length; i++) {
+    const word = ZERO_HIDDEN_WORDS[i];
     if (key[word] === 0) mask[word] = 0;
   }
   if (allZero(key, L.CT_LABEL, 4)) for (let i = 0; i < 4; i++) mask[L.CT_LABEL + i] = 0;
   if (key[L.CT_NW_PROTO] === 0) {
-    for (const word of [L.CT_NW_PROTO, L.CT_TP_SRC, L.CT_TP_DST, L.CT_NW_SRC, L.CT_NW_DST]) mask[word] = 0;
+    for (let i = 0; i < CT_TUPLE_WORDS.length; i++) mask[CT_TUPLE_WORDS[i]] = 0;
     for (let i = 0; i < 8; i++) mask[L.CT_IPV6_SRC + i] = 0;
   }
   for (let i = 0; i < L.REG_COUNT; i++) mask[L.REGS + i] = key[L.REGS + i] === 0 ? 0 : 0xffffffff;
   if (key[L.METADATA_HI] !== 0 || key[L.METADATA_LO] !== 0) maskWords(mask, L.METADATA_HI, 2);
-  const masked = Uint32Array.from(key);
-  for (let i = 0; i < L.KEY_WORDS; i++) masked[i] &= mask[i];
-  return formatMatch(new Match(masked, mask));
+  const masked = FLOW_MATCH.key;
+  for (let i = 0; i < L.KEY_WORDS; i++) masked[i] = key[i] & mask[i];
+  return formatMatch(FLOW_MATCH);
 }
+
+/** Receive metadata that formatFlow() leaves out when it is zero (as OVS's flow_format()). */
+const ZERO_HIDDEN_WORDS = [L.IN_PORT, L.SKB_PRIORITY, L.PKT_MARK, L.RECIRC_ID, L.DP_HASH, L.CT_STATE, L.CT_ZONE,
+  L.CT_MARK];
+const CT_TUPLE_WORDS = [L.CT_NW_PROTO, L.CT_TP_SRC, L.CT_TP_DST, L.CT_NW_SRC, L.CT_NW_DST];
+const FLOW_MASK = new Uint32Array(L.KEY_WORDS);
+const FLOW_MATCH = new Match(new Uint32Array(L.KEY_WORDS), FLOW_MASK);
