@@ -448,17 +448,19 @@ function formatTunnel(out: Items, k: Uint32Array, m: Uint32Array): void {
   if (m[L.TUN_GBP_FLAGS] !== 0) out.add(`tun_gbp_flags=${altHex(k[L.TUN_GBP_FLAGS])}`);
   if (m[L.TUN_TOS] !== 0) out.add(`tun_tos=${k[L.TUN_TOS]}`);
   if (m[L.TUN_TTL] !== 0) out.add(`tun_ttl=${k[L.TUN_TTL]}`);
+  // ERSPAN v1 has an index, v2 a direction and hardware id; OVS prints the
+  // one that the version in the match gives meaning to.
+  if (m[L.TUN_ERSPAN_VER] !== 0) out.add(`tun_erspan_ver=${k[L.TUN_ERSPAN_VER]}`);
+  if (m[L.TUN_ERSPAN_IDX] !== 0 && k[L.TUN_ERSPAN_VER] === 1) out.add(`tun_erspan_idx=${altHex(k[L.TUN_ERSPAN_IDX])}`);
+  if (k[L.TUN_ERSPAN_VER] === 2) {
+    if (m[L.TUN_ERSPAN_DIR] !== 0) out.add(`tun_erspan_dir=${k[L.TUN_ERSPAN_DIR]}`);
+    if (m[L.TUN_ERSPAN_HWID] !== 0) out.add(`tun_erspan_hwid=${altHex(k[L.TUN_ERSPAN_HWID])}`);
+  }
+  if (m[L.TUN_GTPU_FLAGS] !== 0) out.add(`gtpu_flags=${altHex(k[L.TUN_GTPU_FLAGS])}`);
+  if (m[L.TUN_GTPU_MSGTYPE] !== 0) out.add(`gtpu_msgtype=${k[L.TUN_GTPU_MSGTYPE]}`);
   if ((m[L.TUN_FLAGS] & 8) !== 0) {
     out.add(`tun_flags=${formatFlagsMasked(TUN_FLAG_NAMES, k[L.TUN_FLAGS] & 8, m[L.TUN_FLAGS] & 8, 0xffff)}`);
   }
-  putBe16Masked(out, 'tun_tp_src', k[L.TUN_TP_SRC], m[L.TUN_TP_SRC]);
-  putBe16Masked(out, 'tun_tp_dst', k[L.TUN_TP_DST], m[L.TUN_TP_DST]);
-  if (m[L.TUN_ERSPAN_VER] !== 0) out.add(`tun_erspan_ver=${k[L.TUN_ERSPAN_VER]}`);
-  if (m[L.TUN_ERSPAN_IDX] !== 0) out.add(`tun_erspan_idx=${altHex(k[L.TUN_ERSPAN_IDX])}`);
-  if (m[L.TUN_ERSPAN_DIR] !== 0) out.add(`tun_erspan_dir=${k[L.TUN_ERSPAN_DIR]}`);
-  if (m[L.TUN_ERSPAN_HWID] !== 0) out.add(`tun_erspan_hwid=${altHex(k[L.TUN_ERSPAN_HWID])}`);
-  if (m[L.TUN_GTPU_FLAGS] !== 0) out.add(`tun_gtpu_flags=${altHex(k[L.TUN_GTPU_FLAGS])}`);
-  if (m[L.TUN_GTPU_MSGTYPE] !== 0) out.add(`tun_gtpu_msgtype=${k[L.TUN_GTPU_MSGTYPE]}`);
 }
 
 /** Receive metadata that always matters for a packet. */

@@ -36,7 +36,8 @@ test('real ovs-ofctl parse-flow prints every format golden as formatMatch() does
   const problems: string[] = [];
   for (const golden of FORMAT_GOLDENS) {
     const ours = formatMatch(golden.match, { priority: golden.priority });
-    const flow = ours === '' ? 'actions=drop' : `${ours},actions=drop`;
+    const input = golden.input ?? ours;
+    const flow = input === '' ? 'actions=drop' : `${input},actions=drop`;
     const real = addedMatch(await (ovs as RealOvs).run('ovs-ofctl', ['parse-flow', flow]));
     if (real !== ours) problems.push(`real: ${real}\nours: ${ours}`);
   }
@@ -50,7 +51,8 @@ test('real ovs-ofctl dump-flows prints every format golden as formatMatch() does
   const flows = FORMAT_GOLDENS.filter((g) => !/recirc_id|dp_hash/.test(formatMatch(g.match))).map((golden, i) => {
     const priority = golden.priority ?? 1000 + i;
     const ours = formatMatch(golden.match, { priority });
-    return { priority, ours, line: `${ours},actions=drop` };
+    const input = golden.input === undefined ? ours : `priority=${priority},${golden.input}`;
+    return { priority, ours, line: `${input},actions=drop` };
   });
   const file = join(real.dir, 'golden.flows');
   writeFileSync(file, flows.map((f) => f.line).join('\n') + '\n');
