@@ -290,6 +290,8 @@ test('flowExtract() handles bad ND options as OVS does', () => {
   assert.equal(duplicate[L.ND_TARGET], 0, 'a repeated option clears the ND fields');
   assert.equal(duplicate[L.ARP_THA_LO], 0);
   assert.equal(duplicate[L.TP_SRC], 136);
+  assert.equal(duplicate[L.ND_RESERVED], 0x60000000, 'the reserved word stays');
+  assert.equal(duplicate[L.ND_OPTIONS_TYPE], 2, 'so does the first option type');
   const longSll = extract(icmp6(base + '0102' + '0a0000000001' + '00'.repeat(8) + TLL));
   assert.equal(longSll[L.ARP_SHA_LO], 0, 'an SLL longer than 8 bytes is skipped');
   assert.equal(longSll[L.ARP_THA_LO], 0xaa);

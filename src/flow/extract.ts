@@ -272,7 +272,8 @@ function extractArp(d: Uint8Array, p: number, end: number, key: Uint32Array): vo
  * known present). The target needs all 16 bytes; options are walked while 8
  * bytes remain, stopping at a zero or overlong length. Only 8-byte SLL/TLL
  * options count; a second SLL (or TLL) makes the packet invalid, which clears
- * the target, both addresses, the reserved word and the option type.
+ * the target and both addresses but keeps the reserved word and the type of
+ * the first link-layer option (checked by matching them on real OVS).
  */
 function extractNd(d: Uint8Array, p: number, end: number, key: Uint32Array): void {
   key[ND_RESERVED] = ((d[p + 4] << 24) | (d[p + 5] << 16) | (d[p + 6] << 8) | d[p + 7]) >>> 0;
@@ -296,8 +297,6 @@ function extractNd(d: Uint8Array, p: number, end: number, key: Uint32Array): voi
         key[ARP_SHA_LO] = 0;
         key[ARP_THA_HI] = 0;
         key[ARP_THA_LO] = 0;
-        key[ND_RESERVED] = 0;
-        key[ND_OPTIONS_TYPE] = 0;
         return;
       }
       key[hi] = (d[p + 2] << 8) | d[p + 3];
