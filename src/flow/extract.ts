@@ -78,7 +78,7 @@ const NO_OPTIONS: ExtractOptions = {};
 export function flowExtract(
   data: Uint8Array, start: number, length: number, key: Uint32Array, options: ExtractOptions = NO_OPTIONS,
 ): void {
-  key.fill(0, PACKET_FIRST, PACKET_END);
+  clearPacketWords(key);
   const layers = options.layers;
   if (layers !== undefined) {
     layers[LAYER_L2_5] = -1;
@@ -250,6 +250,26 @@ export function flowExtract(
       extractNd(d, p, end, key);
     }
   }
+}
+
+// Clearing the header words with explicit stores measured about twice as fast
+// as fill() or a loop here, and it runs for every packet.
+const F = PACKET_FIRST;
+if (PACKET_END - PACKET_FIRST !== 39) {
+  throw new Error('src/flow/layout.ts changed the packet-header range: update clearPacketWords()');
+}
+
+function clearPacketWords(key: Uint32Array): void {
+  key[F + 0] = 0; key[F + 1] = 0; key[F + 2] = 0; key[F + 3] = 0;
+  key[F + 4] = 0; key[F + 5] = 0; key[F + 6] = 0; key[F + 7] = 0;
+  key[F + 8] = 0; key[F + 9] = 0; key[F + 10] = 0; key[F + 11] = 0;
+  key[F + 12] = 0; key[F + 13] = 0; key[F + 14] = 0; key[F + 15] = 0;
+  key[F + 16] = 0; key[F + 17] = 0; key[F + 18] = 0; key[F + 19] = 0;
+  key[F + 20] = 0; key[F + 21] = 0; key[F + 22] = 0; key[F + 23] = 0;
+  key[F + 24] = 0; key[F + 25] = 0; key[F + 26] = 0; key[F + 27] = 0;
+  key[F + 28] = 0; key[F + 29] = 0; key[F + 30] = 0; key[F + 31] = 0;
+  key[F + 32] = 0; key[F + 33] = 0; key[F + 34] = 0; key[F + 35] = 0;
+  key[F + 36] = 0; key[F + 37] = 0; key[F + 38] = 0;
 }
 
 /** ARP and RARP for Ethernet and IPv4 only; an opcode above 255 leaves NW_PROTO at 0. */
