@@ -59,3 +59,32 @@ test('formatFlow() prints the Flow line of ofproto/trace', () => {
   assert.equal(traceFlow(macs + '0026424203000000000000', 0xffff),
     'in_port=ANY,vlan_tci=0x0000,dl_src=00:00:00:00:00:01,dl_dst=00:00:00:00:00:02,dl_type=0x05ff');
 });
+
+test('formatFlow() prints a packet that is not Ethernet as ofproto/trace does', () => {
+  const key = L.newKey();
+  key[L.IN_PORT] = 1;
+  key[L.PACKET_TYPE] = 0x10800;
+  key[L.DL_TYPE] = 0x0800;
+  key[L.NW_SRC] = 0x01020304;
+  key[L.NW_PROTO] = 6;
+  key[L.TP_DST] = 80;
+  assert.equal(formatFlow(key), 'ct_nw_src=0.0.0.0,ct_nw_dst=0.0.0.0,packet_type=(1,0x800),in_port=1,nw_src=1.2.3.4,'
+    + 'nw_dst=0.0.0.0,nw_proto=6,nw_tos=0,nw_ecn=0,nw_ttl=0,nw_frag=no,tp_src=0,tp_dst=80,tcp_flags=0');
+  key.fill(0);
+  key[L.IN_PORT] = 1;
+  key[L.PACKET_TYPE] = 0x186dd;
+  key[L.DL_TYPE] = 0x86dd;
+  key[L.IPV6_SRC + 3] = 1;
+  key[L.NW_PROTO] = 17;
+  assert.equal(formatFlow(key), 'ct_ipv6_src=::,ct_ipv6_dst=::,packet_type=(1,0x86dd),in_port=1,ipv6_src=::1,'
+    + 'ipv6_dst=::,ipv6_label=0x00000,nw_proto=17,nw_tos=0,nw_ecn=0,nw_ttl=0,nw_frag=no,tp_src=0,tp_dst=0');
+  key.fill(0);
+  key[L.IN_PORT] = 1;
+  key[L.PACKET_TYPE] = 0x10806;
+  key[L.DL_TYPE] = 0x0806;
+  assert.equal(formatFlow(key), 'packet_type=(1,0x806),in_port=1,arp_spa=0.0.0.0,arp_tpa=0.0.0.0,arp_op=0,'
+    + 'arp_sha=00:00:00:00:00:00,arp_tha=00:00:00:00:00:00');
+  key[L.PACKET_TYPE] = 0x11234;
+  key[L.DL_TYPE] = 0x1234;
+  assert.equal(formatFlow(key), 'packet_type=(1,0x1234),in_port=1');
+});

@@ -305,21 +305,16 @@ export function formatMatch(match: Match, options: FormatOptions = {}): string {
     }
     out.add(text);
   }
+  putIpv4Masked(out, 'ct_nw_src', k[L.CT_NW_SRC], m[L.CT_NW_SRC]);
+  putIpv4Masked(out, 'ct_nw_dst', k[L.CT_NW_DST], m[L.CT_NW_DST]);
+  putIpv6Masked(out, 'ct_ipv6_src', k, m, L.CT_IPV6_SRC);
+  putIpv6Masked(out, 'ct_ipv6_dst', k, m, L.CT_IPV6_DST);
+  if (m[L.CT_NW_PROTO] !== 0) out.add(`ct_nw_proto=${k[L.CT_NW_PROTO]}`);
+  putBe16Masked(out, 'ct_tp_src', k[L.CT_TP_SRC], m[L.CT_TP_SRC]);
+  putBe16Masked(out, 'ct_tp_dst', k[L.CT_TP_DST], m[L.CT_TP_DST]);
   const dlType = k[L.DL_TYPE];
   const isIp = dlType === ETH_TYPE_IP;
   const isIpv6 = dlType === ETH_TYPE_IPV6;
-  if ((isIp || isIpv6) && k[L.CT_NW_PROTO] !== 0) {
-    if (isIp) {
-      putIpv4Masked(out, 'ct_nw_src', k[L.CT_NW_SRC], m[L.CT_NW_SRC]);
-      putIpv4Masked(out, 'ct_nw_dst', k[L.CT_NW_DST], m[L.CT_NW_DST]);
-    } else {
-      putIpv6Masked(out, 'ct_ipv6_src', k, m, L.CT_IPV6_SRC);
-      putIpv6Masked(out, 'ct_ipv6_dst', k, m, L.CT_IPV6_DST);
-    }
-    if (m[L.CT_NW_PROTO] !== 0) out.add(`ct_nw_proto=${k[L.CT_NW_PROTO]}`);
-    putBe16Masked(out, 'ct_tp_src', k[L.CT_TP_SRC], m[L.CT_TP_SRC]);
-    putBe16Masked(out, 'ct_tp_dst', k[L.CT_TP_DST], m[L.CT_TP_DST]);
-  }
   // packet_type is printed only when it is not exactly Ethernet.
   if (m[L.PACKET_TYPE] !== 0 && !(k[L.PACKET_TYPE] === 0 && m[L.PACKET_TYPE] >>> 0 === 0xffffffff)) {
     const ns = k[L.PACKET_TYPE] >>> 16;
@@ -495,14 +490,20 @@ export function packetWildcards(key: Uint32Array, mask: Uint32Array): void {
   }
   for (let i = 0; i < PACKET_METADATA_WORDS.length; i++) mask[PACKET_METADATA_WORDS[i]] = 0xffffffff;
   maskWords(mask, L.CT_LABEL, 4);
-  if (key[L.PACKET_TYPE] !== 0) return;
-  maskWords(mask, L.DL_DST_HI, 4);
-  mask[L.DL_TYPE] = 0xffffffff;
-  for (let i = 0; i < L.VLAN_HEADERS; i++) {
-    mask[L.VLAN0 + i] = 0xffffffff;
-    if ((key[L.VLAN0 + i] & 0xffff) === 0) break;
+  // An Ethernet packet shows its addresses, type and VLAN headers (the first
+  // one always); a packet of another type (an L3 packet from a tunnel) takes
+  // its network protocol from the packet type.
+  let dlType = key[L.DL_TYPE];
+  if (key[L.PACKET_TYPE] === 0) {
+    maskWords(mask, L.DL_DST_HI, 4);
+    mask[L.DL_TYPE] = 0xffffffff;
+    for (let i = 0; i < L.VLAN_HEADERS; i++) {
+      mask[L.VLAN0 + i] = 0xffffffff;
+      if ((key[L.VLAN0 + i] & 0xffff) === 0) break;
+    }
+  } else {
+    dlType = key[L.PACKET_TYPE] & 0xffff;
   }
-  const dlType = key[L.DL_TYPE];
   if (dlType === ETH_TYPE_IP) {
     mask[L.NW_SRC] = 0xffffffff;
     mask[L.NW_DST] = 0xffffffff;
@@ -512,13 +513,13 @@ export function packetWildcards(key: Uint32Array, mask: Uint32Array): void {
     maskWords(mask, L.IPV6_SRC, 8);
     mask[L.IPV6_LABEL] = 0xffffffff;
     maskWords(mask, L.CT_IPV6_SRC, 8);
-  } else if (dlType === ETH_TYPE_ARP || dlType === ETH_TYPE_RARP) {
+  } else if (key[L.DL_TYPE] === ETH_TYPE_ARP || key[L.DL_TYPE] === ETH_TYPE_RARP) {
     mask[L.NW_SRC] = 0xffffffff;
     mask[L.NW_DST] = 0xffffffff;
     mask[L.NW_PROTO] = 0xffffffff;
     maskWords(mask, L.ARP_SHA_HI, 4);
     return;
-  } else if (dlType === ETH_TYPE_MPLS || dlType === ETH_TYPE_MPLS_MCAST) {
+  } else if (key[L.DL_TYPE] === ETH_TYPE_MPLS || key[L.DL_TYPE] === ETH_TYPE_MPLS_MCAST) {
     for (let i = 0; i < L.MPLS_LABELS; i++) {
       mask[L.MPLS_LSE0 + i] = 0xffffffff;
       if ((key[L.MPLS_LSE0 + i] & 0x100) !== 0) break;
@@ -567,19 +568,27 @@ export function formatFlow(key: Uint32Array): string {
   }
   if (allZero(key, L.CT_LABEL, 4)) for (let i = 0; i < 4; i++) mask[L.CT_LABEL + i] = 0;
   if (key[L.CT_NW_PROTO] === 0) {
-    for (let i = 0; i < CT_TUPLE_WORDS.length; i++) mask[CT_TUPLE_WORDS[i]] = 0;
-    for (let i = 0; i < 8; i++) mask[L.CT_IPV6_SRC + i] = 0;
+    mask[L.CT_NW_PROTO] = 0;
+    mask[L.CT_TP_SRC] = 0;
+    mask[L.CT_TP_DST] = 0;
+    // Observed on OVS 3.1: the conntrack addresses stay in the Flow line of
+    // a packet that is not Ethernet (an L3 packet), as zeros.
+    if (key[L.PACKET_TYPE] === 0) {
+      mask[L.CT_NW_SRC] = 0;
+      mask[L.CT_NW_DST] = 0;
+      for (let i = 0; i < 8; i++) mask[L.CT_IPV6_SRC + i] = 0;
+    }
   }
   for (let i = 0; i < L.REG_COUNT; i++) mask[L.REGS + i] = key[L.REGS + i] === 0 ? 0 : 0xffffffff;
   if (key[L.METADATA_HI] !== 0 || key[L.METADATA_LO] !== 0) maskWords(mask, L.METADATA_HI, 2);
-  const masked = FLOW_MATCH.key;
-  for (let i = 0; i < L.KEY_WORDS; i++) masked[i] = key[i] & mask[i];
+  // Like OVS, the key is not masked: which fields print depends on the
+  // mask, how they print on the packet's values (an L3 packet's dl_type).
+  FLOW_MATCH.key.set(key);
   return formatMatch(FLOW_MATCH);
 }
 
 /** Receive metadata that formatFlow() leaves out when it is zero (as OVS's flow_format()). */
 const ZERO_HIDDEN_WORDS = [L.IN_PORT, L.SKB_PRIORITY, L.PKT_MARK, L.RECIRC_ID, L.DP_HASH, L.CT_STATE, L.CT_ZONE,
   L.CT_MARK];
-const CT_TUPLE_WORDS = [L.CT_NW_PROTO, L.CT_TP_SRC, L.CT_TP_DST, L.CT_NW_SRC, L.CT_NW_DST];
 const FLOW_MASK = new Uint32Array(L.KEY_WORDS);
 const FLOW_MATCH = new Match(new Uint32Array(L.KEY_WORDS), FLOW_MASK);
