@@ -88,3 +88,47 @@ test('formatFlow() prints a packet that is not Ethernet as ofproto/trace does', 
   key[L.DL_TYPE] = 0x1234;
   assert.equal(formatFlow(key), 'packet_type=(1,0x1234),in_port=1');
 });
+
+test('formatFlow() prints receive metadata and conntrack state as ofproto/trace does', () => {
+  let k = L.newKey();
+  k[L.IN_PORT] = 1;
+  k[L.PKT_MARK] = 5;
+  k[L.SKB_PRIORITY] = 3;
+  k[L.REGS] = 5;
+  k[L.REGS + 3] = 16;
+  k[L.METADATA_LO] = 7;
+  k[L.DL_TYPE] = 0x800;
+  assert.equal(formatFlow(k), 'pkt_mark=0x5,skb_priority=0x3,ip,reg0=0x5,reg3=0x10,metadata=0x7,in_port=1,'
+    + 'vlan_tci=0x0000,dl_src=00:00:00:00:00:00,dl_dst=00:00:00:00:00:00,nw_src=0.0.0.0,nw_dst=0.0.0.0,nw_proto=0,'
+    + 'nw_tos=0,nw_ecn=0,nw_ttl=0,nw_frag=no');
+  k = L.newKey();
+  k[L.IN_PORT] = 1;
+  k[L.TUN_ID_LO] = 5;
+  k[L.DL_TYPE] = 0x806;
+  assert.equal(formatFlow(k), 'arp,tun_id=0x5,in_port=1,vlan_tci=0x0000,dl_src=00:00:00:00:00:00,'
+    + 'dl_dst=00:00:00:00:00:00,arp_spa=0.0.0.0,arp_tpa=0.0.0.0,arp_op=0,arp_sha=00:00:00:00:00:00,'
+    + 'arp_tha=00:00:00:00:00:00');
+  k = L.newKey();
+  k[L.IN_PORT] = 1;
+  k[L.CT_STATE] = 0x21;
+  k[L.CT_ZONE] = 5;
+  k[L.CT_MARK] = 3;
+  k[L.CT_LABEL + 3] = 7;
+  k[L.CT_NW_PROTO] = 6;
+  k[L.CT_NW_SRC] = 0x01010101;
+  k[L.CT_TP_DST] = 80;
+  k[L.DL_TYPE] = 0x800;
+  k[L.NW_PROTO] = 6;
+  assert.equal(formatFlow(k), 'ct_state=new|trk,ct_zone=5,ct_mark=0x3,ct_label=0x7,ct_nw_src=1.1.1.1,'
+    + 'ct_nw_dst=0.0.0.0,ct_nw_proto=6,ct_tp_src=0,ct_tp_dst=80,tcp,in_port=1,vlan_tci=0x0000,'
+    + 'dl_src=00:00:00:00:00:00,dl_dst=00:00:00:00:00:00,nw_src=0.0.0.0,nw_dst=0.0.0.0,nw_tos=0,nw_ecn=0,nw_ttl=0,'
+    + 'nw_frag=no,tp_src=0,tp_dst=0,tcp_flags=0');
+  k = L.newKey();
+  k[L.IN_PORT] = 1;
+  k[L.RECIRC_ID] = 5;
+  k[L.DP_HASH] = 9;
+  k[L.DL_TYPE] = 0x86dd;
+  assert.equal(formatFlow(k), 'recirc_id=0x5,dp_hash=0x9,eth,ipv6,in_port=1,vlan_tci=0x0000,'
+    + 'dl_src=00:00:00:00:00:00,dl_dst=00:00:00:00:00:00,ipv6_src=::,ipv6_dst=::,ipv6_label=0x00000,nw_proto=0,'
+    + 'nw_tos=0,nw_ecn=0,nw_ttl=0,nw_frag=no');
+});

@@ -276,6 +276,13 @@ function ipv6Shorthand(proto: number): string | undefined {
   }
 }
 
+/** "eth" for Ethernet, else "packet_type=(NS,TYPE)" with "*" for a wildcarded type. */
+function formatPacketType(value: number, mask: number): string {
+  if (value === 0 && mask === 0xffffffff) return 'eth';
+  const nsType = (mask & 0xffff) === 0 ? '*' : `0x${hex(value & 0xffff)}`;
+  return `packet_type=(${value >>> 16},${nsType})`;
+}
+
 export interface FormatOptions {
   /** Printed first as "priority=N" unless it is OpenFlow's default, 32768. */
   readonly priority?: number;
@@ -291,11 +298,16 @@ export function formatMatch(match: Match, options: FormatOptions = {}): string {
 
   putUint32Masked(out, 'pkt_mark', k[L.PKT_MARK], m[L.PKT_MARK]);
   putUint32Masked(out, 'recirc_id', k[L.RECIRC_ID], m[L.RECIRC_ID]);
+  // A match on recirc_id is a datapath megaflow: OVS then shows its packet
+  // type even when it is plain Ethernet ("eth").
+  const megaflow = m[L.RECIRC_ID] !== 0;
   putUint32Masked(out, 'dp_hash', k[L.DP_HASH], m[L.DP_HASH]);
   if (m[L.CONJ_ID] !== 0) out.add(`conj_id=${k[L.CONJ_ID] >>> 0}`);
   if (m[L.SKB_PRIORITY] !== 0) out.add(`skb_priority=${altHex(k[L.SKB_PRIORITY])}`);
   if (m[L.ACTSET_OUTPUT] !== 0) out.add(`actset_output=${formatPort(k[L.ACTSET_OUTPUT])}`);
-  if (m[L.CT_STATE] !== 0) out.add(`ct_state=${formatFlagsMasked(CT_STATE_NAMES, k[L.CT_STATE], m[L.CT_STATE], 0xff)}`);
+  if ((m[L.CT_STATE] & 0xff) !== 0) {
+    out.add(`ct_state=${formatFlagsMasked(CT_STATE_NAMES, k[L.CT_STATE] & 0xff, m[L.CT_STATE] & 0xff, 0xff)}`);
+  }
   if (m[L.CT_ZONE] !== 0) out.add(`ct_zone=${k[L.CT_ZONE] & 0xffff}`);
   putUint32Masked(out, 'ct_mark', k[L.CT_MARK], m[L.CT_MARK]);
   if (!allZero(m, L.CT_LABEL, 4)) {
@@ -315,11 +327,9 @@ export function formatMatch(match: Match, options: FormatOptions = {}): string {
   const dlType = k[L.DL_TYPE];
   const isIp = dlType === ETH_TYPE_IP;
   const isIpv6 = dlType === ETH_TYPE_IPV6;
-  // packet_type is printed only when it is not exactly Ethernet.
-  if (m[L.PACKET_TYPE] !== 0 && !(k[L.PACKET_TYPE] === 0 && m[L.PACKET_TYPE] >>> 0 === 0xffffffff)) {
-    const ns = k[L.PACKET_TYPE] >>> 16;
-    const nsType = (m[L.PACKET_TYPE] & 0xffff) === 0 ? '*' : `0x${hex(k[L.PACKET_TYPE] & 0xffff)}`;
-    out.add(`packet_type=(${ns},${nsType})`);
+  // packet_type is printed when it is not exactly Ethernet, or in a megaflow.
+  if (m[L.PACKET_TYPE] !== 0 && (megaflow || !(k[L.PACKET_TYPE] === 0 && m[L.PACKET_TYPE] >>> 0 === 0xffffffff))) {
+    out.add(formatPacketType(k[L.PACKET_TYPE] >>> 0, m[L.PACKET_TYPE] >>> 0));
   }
 
   // Protocol shorthand.
