@@ -18,7 +18,8 @@
 // packet alone, say, for an ICMP error's embedded header). `eth.type` is the
 // type after the VLAN tags (OVS's dl_type); it, IP protocol, next header and
 // SNAP type are derived from the layer above unless given. Giving `llc` or
-// `snap` makes an 802.3 frame whose length field counts what follows it.
+// `snap` makes an 802.3 frame whose length field counts what follows it
+// (`eth.length` sets that field, and alone makes an 802.3 frame without LLC).
 // Transport checksums use the IP addresses as written in the header (no routing
 // header final destination); with no IP layer they stay 0 unless given.
 
@@ -92,7 +93,7 @@ export interface EthernetSpec {
   src?: MacSource;
   /** Type after the VLAN tags; derived from the next layer. Required when none is given. */
   type?: number;
-  /** 802.3 frames only: the length field (default: the size of what follows it). */
+  /** Makes an 802.3 frame with this length field (llc/snap make one with the length derived). */
   length?: number;
 }
 
@@ -685,7 +686,7 @@ export function buildPacketLayers(spec: PacketSpec): BuiltPacket {
   if (spec.eth) {
     const eth = spec.eth;
     const type = eth.type ?? l3Type;
-    const dot3 = !!(spec.llc || spec.snap);
+    const dot3 = !!(spec.llc || spec.snap) || eth.length !== undefined;
     if (dot3 ? spec.snap && (spec.snap.type ?? type) === undefined : type === undefined) {
       throw new TypeError('buildPacket(): eth.type is needed when no layer above Ethernet is given');
     }
@@ -703,12 +704,14 @@ export function buildPacketLayers(spec: PacketSpec): BuiltPacket {
     const typeField = new Uint8Array(2);
     if (dot3) {
       lengthFieldOffset = w.add(typeField);
-      const llc = spec.llc ?? {};
-      const llcBytes = new Uint8Array(3);
-      llcBytes[0] = llc.dsap ?? (spec.snap ? LLC_DSAP_SNAP : 0x42);
-      llcBytes[1] = llc.ssap ?? (spec.snap ? LLC_SSAP_SNAP : 0x42);
-      llcBytes[2] = llc.control ?? LLC_CNTL_SNAP;
-      w.add(llcBytes);
+      if (spec.llc || spec.snap) {
+        const llc = spec.llc ?? {};
+        const llcBytes = new Uint8Array(3);
+        llcBytes[0] = llc.dsap ?? (spec.snap ? LLC_DSAP_SNAP : 0x42);
+        llcBytes[1] = llc.ssap ?? (spec.snap ? LLC_SSAP_SNAP : 0x42);
+        llcBytes[2] = llc.control ?? LLC_CNTL_SNAP;
+        w.add(llcBytes);
+      }
       if (spec.snap) {
         const snap = new Uint8Array(5);
         const oui = spec.snap.oui ?? 0;
