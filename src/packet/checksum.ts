@@ -2,7 +2,8 @@
 // pseudo-header sums, incremental updates (RFC 1624) for set-field actions,
 // and CRC32c for SCTP. Called by the datapath, flow tests, builder and decoder.
 // Sums are plain numbers: 16-bit words added without folding stay exact far
-// beyond any packet size, so folding happens once at the end.
+// beyond any packet size, so folding happens once at the end. Hot-path
+// functions take positional arguments (no options object to allocate per call).
 
 import { readBe16 } from './bytes.js';
 import { IPV4_SRC_OFFSET } from './ip.js';
