@@ -22,6 +22,8 @@
 // (`eth.length` sets that field, and alone makes an 802.3 frame without LLC).
 // Transport checksums use the IP addresses as written in the header (no routing
 // header final destination); with no IP layer they stay 0 unless given.
+// buildPacketLayers() also returns where each layer starts; decode.ts turns
+// bytes back into a spec, and samples.ts has one well-formed spec of each kind.
 
 import { parseIpv4, parseIpv6, parseMac } from './addr.js';
 import { writeBe16, writeBe32 } from './bytes.js';
@@ -300,7 +302,10 @@ export interface Icmpv6Spec {
   /** Echo request/reply. */
   id?: number;
   seq?: number;
-  /** The 32-bit word after the checksum for errors and other types (MTU, pointer). */
+  /**
+   * The 32-bit word after the checksum (MTU, pointer, reserved); it overrides
+   * what the type put there (echo id/seq, NA flags, RA hop limit/flags/lifetime).
+   */
   rest?: number;
   /** NS, NA and redirect target. */
   target?: Ipv6Source;
