@@ -13,7 +13,8 @@
 //   });
 //
 // Layers appear in the fixed order eth, vlans, llc, snap, mpls, then one of
-// arp/rarp/ipv4/ipv6, then one of tcp/udp/sctp/icmp/icmpv6/igmp, then payload.
+// arp/rarp/ipv4/ipv6, then one of tcp/udp/sctp/icmp/icmpv6/igmp/gre, then
+// vxlan or geneve over udp, then payload. Tunnel layers carry an `inner` spec.
 // Leaving `eth` out starts the packet at the next layer present (an IPv4
 // packet alone, say, for an ICMP error's embedded header). `eth.type` is the
 // type after the VLAN tags (OVS's dl_type); it, IP protocol, next header and
@@ -43,6 +44,7 @@ import {
   ETH_TYPE_IPV6,
   ETH_TYPE_MPLS,
   ETH_TYPE_RARP,
+  ETH_TYPE_TEB,
   ETH_TYPE_VLAN_8021Q,
   LLC_CNTL_SNAP,
   LLC_DSAP_SNAP,
@@ -62,12 +64,14 @@ import {
   ICMP6_ECHO_REPLY,
   ICMP6_ECHO_REQUEST,
 } from './icmp.js';
+import { GENEVE_PORT, GRE_FLAG_CHECKSUM, GRE_FLAG_KEY, GRE_FLAG_SEQUENCE, VXLAN_FLAG_VNI, VXLAN_PORT } from './tunnel.js';
 import {
   IP_DF,
   IP_MF,
   IPPROTO_AH,
   IPPROTO_DSTOPTS,
   IPPROTO_FRAGMENT,
+  IPPROTO_GRE,
   IPPROTO_HOPOPTS,
   IPPROTO_ICMP,
   IPPROTO_ICMPV6,
@@ -356,6 +360,50 @@ export interface IgmpSpec {
   checksum?: number;
 }
 
+export interface VxlanSpec {
+  /** Default 0x08 (VNI valid). */
+  flags?: number;
+  vni?: number;
+  /** The encapsulated frame (normally with `eth`). */
+  inner: PacketSpec;
+}
+
+export interface GeneveOptionSpec {
+  /** Option class, e.g. 0x0102 for OVS's experiments, 0xffff for testing. */
+  optionClass: number;
+  /** Option type; its high bit marks the option critical. */
+  type: number;
+  /** Zero-padded to a multiple of 4 bytes. */
+  data?: ByteSource;
+  /** Length field override (4-byte units of data). */
+  length?: number;
+}
+
+export interface GeneveSpec {
+  vni?: number;
+  oam?: boolean;
+  critical?: boolean;
+  /** Protocol type, derived from `inner` (0x6558 for an Ethernet frame). */
+  protocol?: number;
+  options?: GeneveOptionSpec[];
+  /** Option length field override (4-byte units). */
+  optionsLength?: number;
+  version?: number;
+  inner: PacketSpec;
+}
+
+export interface GreSpec {
+  /** Present when given; `true` computes it over the GRE header and payload. */
+  checksum?: boolean | number;
+  key?: number;
+  sequence?: number;
+  /** Protocol type, derived from `inner` (0x6558 for an Ethernet frame). */
+  protocol?: number;
+  /** The whole flags/version word, overriding the flags derived from checksum/key/sequence. */
+  flagsWord?: number;
+  inner: PacketSpec;
+}
+
 export interface PacketSpec {
   eth?: EthernetSpec;
   vlans?: VlanSpec[];
@@ -372,6 +420,10 @@ export interface PacketSpec {
   icmp?: IcmpSpec;
   icmpv6?: Icmpv6Spec;
   igmp?: IgmpSpec;
+  /** Tunnels: vxlan and geneve ride on `udp` (default destination ports 4789 and 6081); gre is a transport of its own. */
+  vxlan?: VxlanSpec;
+  geneve?: GeneveSpec;
+  gre?: GreSpec;
   /** Bytes after the last header; a string stands for its UTF-8 bytes. */
   payload?: ByteSource | string;
   /** Zero-pad the result to at least this many bytes (60 for a minimum Ethernet frame). */
@@ -452,6 +504,7 @@ function transportProto(spec: PacketSpec): number | undefined {
   if (spec.icmp) return IPPROTO_ICMP;
   if (spec.icmpv6) return IPPROTO_ICMPV6;
   if (spec.igmp) return IPPROTO_IGMP;
+  if (spec.gre) return IPPROTO_GRE;
   return undefined;
 }
 
@@ -674,6 +727,72 @@ function buildArp(spec: ArpSpec): Uint8Array {
   return out;
 }
 
+/** The protocol type a tunnel header announces for `inner`: TEB for a frame, else its network type. */
+function innerProtocol(inner: PacketSpec): number {
+  if (inner.eth) return ETH_TYPE_TEB;
+  const type = networkType(inner);
+  if (type === undefined) throw new TypeError('buildPacket(): a tunnel protocol type is needed for an inner packet without eth or IP');
+  return type;
+}
+
+function buildVxlan(spec: VxlanSpec): Uint8Array {
+  const inner = buildPacket(spec.inner);
+  const out = new Uint8Array(8 + inner.length);
+  out[0] = spec.flags ?? VXLAN_FLAG_VNI;
+  writeBe32(out, 4, ((spec.vni ?? 0) & 0xffffff) << 8);
+  out.set(inner, 8);
+  return out;
+}
+
+function buildGeneve(spec: GeneveSpec): Uint8Array {
+  const w = new Writer();
+  const head = new Uint8Array(8);
+  w.add(head);
+  for (const option of spec.options ?? []) {
+    const data = padTo(bytesOf(option.data), 4);
+    const out = new Uint8Array(4 + data.length);
+    writeBe16(out, 0, option.optionClass);
+    out[2] = option.type;
+    out[3] = (option.length ?? data.length / 4) & 0x1f;
+    out.set(data, 4);
+    w.add(out);
+  }
+  const optionsSize = w.size - 8;
+  head[0] = (((spec.version ?? 0) & 3) << 6) | ((spec.optionsLength ?? optionsSize / 4) & 0x3f);
+  head[1] = (spec.oam ? 0x80 : 0) | (spec.critical ? 0x40 : 0);
+  writeBe16(head, 2, spec.protocol ?? innerProtocol(spec.inner));
+  writeBe32(head, 4, ((spec.vni ?? 0) & 0xffffff) << 8);
+  w.add(buildPacket(spec.inner));
+  return w.concat();
+}
+
+/** GRE header and inner packet; a requested checksum is left 0 for the caller to fill. */
+function buildGre(spec: GreSpec): Uint8Array {
+  const hasChecksum = spec.checksum !== undefined && spec.checksum !== false;
+  const flags =
+    spec.flagsWord ??
+    ((hasChecksum ? GRE_FLAG_CHECKSUM : 0) |
+      (spec.key !== undefined ? GRE_FLAG_KEY : 0) |
+      (spec.sequence !== undefined ? GRE_FLAG_SEQUENCE : 0));
+  const size = 4 + (flags & GRE_FLAG_CHECKSUM ? 4 : 0) + (flags & GRE_FLAG_KEY ? 4 : 0) + (flags & GRE_FLAG_SEQUENCE ? 4 : 0);
+  const inner = buildPacket(spec.inner);
+  const out = new Uint8Array(size + inner.length);
+  writeBe16(out, 0, flags);
+  writeBe16(out, 2, spec.protocol ?? innerProtocol(spec.inner));
+  let at = 4;
+  if (flags & GRE_FLAG_CHECKSUM) {
+    if (typeof spec.checksum === 'number') writeBe16(out, at, spec.checksum);
+    at += 4;
+  }
+  if (flags & GRE_FLAG_KEY) {
+    writeBe32(out, at, spec.key ?? 0);
+    at += 4;
+  }
+  if (flags & GRE_FLAG_SEQUENCE) writeBe32(out, at, spec.sequence ?? 0);
+  out.set(inner, size);
+  return out;
+}
+
 /** Builds `spec` and reports where each layer starts. */
 export function buildPacketLayers(spec: PacketSpec): BuiltPacket {
   const w = new Writer();
@@ -807,8 +926,10 @@ export function buildPacketLayers(spec: PacketSpec): BuiltPacket {
   } else if (spec.udp) {
     const head = new Uint8Array(8);
     writeBe16(head, 0, spec.udp.src ?? 1234);
-    writeBe16(head, 2, spec.udp.dst ?? 5678);
+    writeBe16(head, 2, spec.udp.dst ?? (spec.vxlan ? VXLAN_PORT : spec.geneve ? GENEVE_PORT : 5678));
     l4Offset = w.add(head);
+    if (spec.vxlan) w.add(buildVxlan(spec.vxlan));
+    else if (spec.geneve) w.add(buildGeneve(spec.geneve));
   } else if (spec.sctp) {
     l4Offset = w.add(buildSctp(spec.sctp));
   } else if (spec.icmp) {
@@ -817,7 +938,10 @@ export function buildPacketLayers(spec: PacketSpec): BuiltPacket {
     l4Offset = w.add(buildIcmpv6(spec.icmpv6));
   } else if (spec.igmp) {
     l4Offset = w.add(buildIgmp(spec.igmp));
+  } else if (spec.gre) {
+    l4Offset = w.add(buildGre(spec.gre));
   }
+  if ((spec.vxlan || spec.geneve) && !spec.udp) throw new TypeError('buildPacket(): vxlan and geneve need a udp layer');
 
   w.add(bytesOf(spec.payload));
   const end = w.size;
@@ -852,6 +976,7 @@ export function buildPacketLayers(spec: PacketSpec): BuiltPacket {
     else if (spec.icmpv6) fill(l4Offset + 2, spec.icmpv6.checksum, true);
     else if (spec.icmp) fill(l4Offset + 2, spec.icmp.checksum, false);
     else if (spec.igmp) fill(l4Offset + 2, spec.igmp.checksum, false);
+    else if (spec.gre && spec.gre.checksum === true) fill(l4Offset + 4, undefined, false);
     else if (spec.sctp) {
       if (spec.sctp.checksum === undefined) setSctpChecksum(bytes, l4Offset, end);
       else {

@@ -121,3 +121,24 @@ test('decodePacket() never throws on mutated or truncated packets', () => {
     assert.ok(d.error === null || (d.errorOffset >= 0 && d.errorOffset <= bytes.length), `round ${round}`);
   }
 });
+
+test('decodePacket() follows tunnels and reports trouble inside them as inner', () => {
+  const bytes = buildPacket({
+    eth: ETH,
+    ipv4: {},
+    udp: {},
+    vxlan: { vni: 7, inner: { eth: ETH, ipv4: { checksum: 9 }, tcp: { dataOffset: 1 } } },
+  });
+  const d = decodePacket(bytes);
+  assert.equal(d.spec.vxlan?.vni, 7);
+  assert.equal(d.spec.vxlan?.inner.tcp?.dataOffset, 1);
+  assert.equal(d.error, 'inner packet: TCP data offset 4 is below 20');
+  assert.equal(d.errorOffset, 14 + 20 + 8 + 8 + 14 + 20);
+  assert.deepEqual(d.badChecksums, ['inner ipv4']);
+  assert.equal(bytesToHex(buildPacket(d.spec)), bytesToHex(bytes));
+  const gre = decodePacket(buildPacket({ eth: ETH, ipv4: {}, gre: { checksum: 0x1111, inner: { ipv4: {}, udp: {} } } }));
+  assert.deepEqual(gre.badChecksums, ['gre']);
+  assert.equal(gre.spec.gre?.inner.udp?.length, 8);
+  const geneve = decodePacket(buildPacket({ eth: ETH, ipv4: {}, udp: {}, geneve: { optionsLength: 30, inner: { payload: [1] }, protocol: 0x1234 } }));
+  assert.match(geneve.error ?? '', /^Geneve options length 120 exceeds the packet$/);
+});

@@ -8,6 +8,9 @@
 import { formatIpv4, formatIpv6, formatMac } from './addr.js';
 import { readBe16, readBe32 } from './bytes.js';
 import type {
+  GeneveOptionSpec,
+  GeneveSpec,
+  GreSpec,
   IgmpRecordSpec,
   Ipv6ExtensionSpec,
   NdOptionSpec,
@@ -24,6 +27,7 @@ import {
   ETH_TYPE_MPLS,
   ETH_TYPE_MPLS_MCAST,
   ETH_TYPE_RARP,
+  ETH_TYPE_TEB,
   ETH_TYPE_VLAN_8021AD,
   ETH_TYPE_VLAN_8021Q,
   ETH_TYPE_VLAN_QINQ1,
@@ -58,6 +62,7 @@ import {
   IPPROTO_AH,
   IPPROTO_DSTOPTS,
   IPPROTO_FRAGMENT,
+  IPPROTO_GRE,
   IPPROTO_HOPOPTS,
   IPPROTO_ICMP,
   IPPROTO_ICMPV6,
@@ -67,6 +72,7 @@ import {
   IPPROTO_TCP,
   IPPROTO_UDP,
 } from './ip.js';
+import { GENEVE_FLAG_CRITICAL, GENEVE_FLAG_OAM, GENEVE_PORT, GRE_FLAG_CHECKSUM, GRE_FLAG_KEY, GRE_FLAG_SEQUENCE, VXLAN_PORT } from './tunnel.js';
 
 /** Where decoding starts: an Ethernet frame (default) or a bare network packet. */
 export type DecodeStart = 'eth' | 'ipv4' | 'ipv6' | 'ip' | 'mpls';
@@ -84,7 +90,10 @@ export interface DecodeResult {
   /** Null when every header decoded; otherwise why decoding stopped at `errorOffset`. */
   error: string | null;
   errorOffset: number;
-  /** Layers whose checksum does not verify: 'ipv4', 'tcp', 'udp', 'sctp', 'icmp', 'icmpv6', 'igmp'. */
+  /**
+   * Layers whose checksum does not verify: 'ipv4', 'tcp', 'udp', 'sctp',
+   * 'icmp', 'icmpv6', 'igmp', 'gre'; "inner " before the name inside a tunnel.
+   */
   badChecksums: string[];
 }
 
@@ -374,8 +383,16 @@ class Decoder {
       case IPPROTO_IGMP:
         if (this.spec.ipv4) this.igmp();
         break;
+      case IPPROTO_GRE:
+        this.gre();
+        break;
       default:
         return;
+    }
+    const udp = this.spec.udp;
+    if (udp && this.l3End - this.at >= 8) {
+      if (udp.dst === VXLAN_PORT) this.vxlan();
+      else if (udp.dst === GENEVE_PORT) this.geneve();
     }
     if (this.l4Offset < 0 || !whole) return;
     this.verifyTransport(proto, start);
@@ -401,6 +418,10 @@ class Decoder {
       ok = finishChecksum(onesComplementSum(b, l4, end, pseudo())) === 0;
     } else if (proto === IPPROTO_ICMP || proto === IPPROTO_IGMP) {
       name = proto === IPPROTO_ICMP ? 'icmp' : 'igmp';
+      ok = internetChecksum(b, l4, end) === 0;
+    } else if (proto === IPPROTO_GRE) {
+      name = 'gre';
+      if (!(readBe16(b, l4) & GRE_FLAG_CHECKSUM)) return;
       ok = internetChecksum(b, l4, end) === 0;
     } else if (proto === IPPROTO_SCTP) {
       name = 'sctp';
@@ -471,6 +492,92 @@ class Decoder {
       chunks.push({ type: b[c], flags: b[c + 1], length, data: this.copy(c + 4, c + length) });
       this.at += padded;
     }
+  }
+
+  /**
+   * A tunnelled packet of protocol type `protocol` from here to the end of the
+   * network layer. Its errors and bad checksums become ours, marked "inner".
+   */
+  tunnelled(protocol: number): PacketSpec {
+    const start: DecodeStart | null =
+      protocol === ETH_TYPE_TEB ? 'eth' : protocol === ETH_TYPE_IP ? 'ipv4' : protocol === ETH_TYPE_IPV6 ? 'ipv6' : protocol === ETH_TYPE_MPLS ? 'mpls' : null;
+    const at = this.at;
+    this.at = this.l3End;
+    if (start === null) return { payload: this.copy(at, this.l3End) };
+    const inner = decodePacket(this.bytes.subarray(at, this.l3End), { start });
+    if (inner.error !== null) this.stop(at + inner.errorOffset, `inner packet: ${inner.error}`);
+    for (const name of inner.badChecksums) this.badChecksums.push(`inner ${name}`);
+    return inner.spec;
+  }
+
+  vxlan(): void {
+    const b = this.bytes;
+    const a = this.at;
+    this.at += 8;
+    this.spec.vxlan = { flags: b[a], vni: readBe32(b, a + 4) >>> 8, inner: this.tunnelled(ETH_TYPE_TEB) };
+  }
+
+  geneve(): void {
+    const b = this.bytes;
+    const a = this.at;
+    const optionsSize = (b[a] & 0x3f) * 4;
+    const protocol = readBe16(b, a + 2);
+    const options: GeneveOptionSpec[] = [];
+    const geneve: GeneveSpec = {
+      version: b[a] >> 6,
+      optionsLength: b[a] & 0x3f,
+      oam: (b[a + 1] & GENEVE_FLAG_OAM) !== 0,
+      critical: (b[a + 1] & GENEVE_FLAG_CRITICAL) !== 0,
+      protocol,
+      vni: readBe32(b, a + 4) >>> 8,
+      options,
+      inner: {},
+    };
+    this.spec.geneve = geneve;
+    this.at += 8;
+    const end = this.at + optionsSize;
+    if (end > this.l3End) {
+      geneve.inner = { payload: this.copy(this.at, this.l3End) };
+      this.at = this.l3End;
+      return void this.stop(a, `Geneve options length ${optionsSize} exceeds the packet`);
+    }
+    while (this.at < end) {
+      const o = this.at;
+      const size = 4 + (b[o + 3] & 0x1f) * 4;
+      if (end - o < size) {
+        geneve.inner = { payload: this.copy(o, this.l3End) };
+        this.at = this.l3End;
+        return void this.stop(o, 'Geneve option overruns the options length');
+      }
+      options.push({ optionClass: readBe16(b, o), type: b[o + 2], length: b[o + 3] & 0x1f, data: this.copy(o + 4, o + size) });
+      this.at += size;
+    }
+    geneve.inner = this.tunnelled(protocol);
+  }
+
+  gre(): void {
+    const b = this.bytes;
+    if (!this.need(4, 'GRE header', this.l3End)) return;
+    const a = this.at;
+    const flagsWord = readBe16(b, a);
+    const size = 4 + (flagsWord & GRE_FLAG_CHECKSUM ? 4 : 0) + (flagsWord & GRE_FLAG_KEY ? 4 : 0) + (flagsWord & GRE_FLAG_SEQUENCE ? 4 : 0);
+    if (!this.need(size, 'GRE header', this.l3End)) return;
+    this.l4Offset = a;
+    const protocol = readBe16(b, a + 2);
+    const gre: GreSpec = { flagsWord, protocol, inner: {} };
+    let at = a + 4;
+    if (flagsWord & GRE_FLAG_CHECKSUM) {
+      gre.checksum = readBe16(b, at);
+      at += 4;
+    }
+    if (flagsWord & GRE_FLAG_KEY) {
+      gre.key = readBe32(b, at);
+      at += 4;
+    }
+    if (flagsWord & GRE_FLAG_SEQUENCE) gre.sequence = readBe32(b, at);
+    this.spec.gre = gre;
+    this.at = a + size;
+    gre.inner = this.tunnelled(protocol);
   }
 
   /** The offending packet inside an ICMP error: decoded on its own, kept whole for the round trip. */

@@ -7,6 +7,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { realOvsMissing, startRealOvs } from '../support/real-ovs.js';
 import { buildPacket, type PacketSpec } from '../../src/packet/build.js';
+import { decodePacket } from '../../src/packet/decode.js';
 import { bytesToHex } from '../../src/packet/hex.js';
 import { PACKET_SAMPLES } from '../../src/packet/samples.js';
 
@@ -27,7 +28,9 @@ function expectedFields(spec: PacketSpec): string[] {
   const laterFragment =
     (spec.ipv4?.fragmentOffset ?? 0) > 0 || spec.ipv6?.extensions?.some((e) => e.type === 'fragment' && (e.offset ?? 0) > 0);
   if (laterFragment) return [...fields, 'nw_frag=later'];
-  const ports = spec.tcp ?? spec.udp ?? spec.sctp;
+  // Port defaults (vxlan/geneve pick theirs) come from the decoded bytes.
+  const decoded = decodePacket(buildPacket(spec)).spec;
+  const ports = decoded.tcp ?? decoded.udp ?? decoded.sctp;
   if (ports) fields.push(`tp_src=${ports.src}`, `tp_dst=${ports.dst}`);
   const icmp = spec.icmp ?? spec.icmpv6;
   if (icmp) fields.push(`icmp_type=${icmp.type},icmp_code=${icmp.code ?? 0}`);
