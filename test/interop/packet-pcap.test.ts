@@ -45,6 +45,22 @@ test('ovs-pcap prints the packets pcap.ts wrote, in either byte order', { skip: 
   });
 });
 
+test('another process reads each record as soon as PcapWriter.write() returns', { skip: toolMissing('ovs-pcap', ['--help'], 'openvswitch-common') ?? false }, () => {
+  withDir((dir) => {
+    const path = join(dir, 'live.pcap');
+    const writer = PcapWriter.open(path);
+    try {
+      for (let i = 0; i < 3; i++) {
+        writer.write(packets[i]);
+        const lines = execFileSync('ovs-pcap', [path], { encoding: 'utf8' }).trim().split('\n');
+        assert.deepEqual(lines, packets.slice(0, i + 1).map((p) => bytesToHex(p)));
+      }
+    } finally {
+      writer.close();
+    }
+  });
+});
+
 test('editcap converts pcap.ts output and readPcapFile() reads the result', { skip: toolMissing('editcap', ['-V'], 'tshark') ?? false }, () => {
   withDir((dir) => {
     const ours = join(dir, 'ours.pcap');
