@@ -5,6 +5,15 @@ import { Packet } from './packet.js';
 import { bytesToHex } from './hex.js';
 import { parseIpv6 } from './addr.js';
 import {
+  setArpOp,
+  setArpSha,
+  setArpSpa,
+  setArpTha,
+  setArpTpa,
+  setIcmpTypeCode,
+  setNdSll,
+  setNdTarget,
+  setNdTll,
   popMpls,
   popVlan,
   pushMpls,
@@ -169,4 +178,45 @@ test('incremental updates agree with full recomputation for random addresses and
     assert.ok(setTransportSrc(p, l4 === 'tcp' ? IPPROTO_TCP : IPPROTO_UDP, port));
     assertIs(p, { ...spec, ipv4: { ...spec.ipv4, dst: dotted(address) }, [l4]: { src: port } }, `round ${i}`);
   }
+});
+
+test('setIcmpTypeCode() updates ICMP and ICMPv6 checksums', () => {
+  const v4: PacketSpec = { eth: ETH, ipv4: {}, icmp: { type: 8, code: 0, id: 5 }, payload: PAYLOAD };
+  const p4 = packetOf(v4);
+  assert.ok(setIcmpTypeCode(p4, 0, 0));
+  assertIs(p4, { ...v4, icmp: { type: 0, code: 0, id: 5 } }, 'icmp');
+  const v6: PacketSpec = { eth: ETH, ipv6: {}, icmpv6: { type: 1, code: 4, rest: 0 }, payload: PAYLOAD };
+  const p6 = packetOf(v6);
+  assert.ok(setIcmpTypeCode(p6, 3, 1));
+  assertIs(p6, { ...v6, icmpv6: { type: 3, code: 1, rest: 0 } }, 'icmpv6');
+});
+
+test('setNdTarget(), setNdSll() and setNdTll() rewrite ND messages with right checksums', () => {
+  const ns: PacketSpec = {
+    eth: ETH,
+    ipv6: { src: 'fe80::1', dst: 'ff02::1:ff00:2' },
+    icmpv6: { type: 135, target: 'fe80::2', options: [{ type: 9, data: [1, 2, 3, 4, 5, 6] }, { type: 1, mac: '00:00:00:00:00:01' }] },
+  };
+  const p = packetOf(ns);
+  assert.ok(setNdTarget(p, parseIpv6('2001:db8::77'), 0));
+  assert.ok(setNdSll(p, 0x5054, 0x000000aa));
+  assert.equal(setNdTll(p, 1, 2), false, 'no TLL option to rewrite');
+  assertIs(p, { ...ns, icmpv6: { type: 135, target: '2001:db8::77', options: [{ type: 9, data: [1, 2, 3, 4, 5, 6] }, { type: 1, mac: '50:54:00:00:00:aa' }] } }, 'ns');
+  const na: PacketSpec = { eth: ETH, ipv6: {}, icmpv6: { type: 136, solicited: true, target: '::5', options: [{ type: 2, mac: '00:00:00:00:00:02' }] } };
+  const q = packetOf(na);
+  assert.ok(setNdTll(q, 0xffff, 0xfffffffe));
+  assertIs(q, { ...na, icmpv6: { ...na.icmpv6!, options: [{ type: 2, mac: 'ff:ff:ff:ff:ff:fe' }] } }, 'na');
+});
+
+test('ARP setters rewrite each field', () => {
+  const p = packetOf({ eth: ETH, arp: {} });
+  assert.ok(setArpOp(p, 2));
+  assert.ok(setArpSpa(p, 0x0a000063));
+  assert.ok(setArpTpa(p, 0x0a000064));
+  assert.ok(setArpSha(p, 0x0000, 0x00000011));
+  assert.ok(setArpTha(p, 0x0000, 0x00000022));
+  assertIs(p, { eth: ETH, arp: { op: 2, spa: '10.0.0.99', tpa: '10.0.0.100', sha: '00:00:00:00:00:11', tha: '00:00:00:00:00:22' } }, 'arp');
+  const short = packetOf({ eth: { ...ETH, type: 0x0806 }, payload: [1, 2] });
+  short.l3Offset = 14;
+  assert.equal(setArpOp(short, 1), false, 'short ARP');
 });

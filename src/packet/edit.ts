@@ -286,3 +286,115 @@ export function setTransportSrc(p: Packet, proto: number, port: number): boolean
 export function setTransportDst(p: Packet, proto: number, port: number): boolean {
   return setPort(p, proto, 2, port);
 }
+
+// --- ICMP, Neighbor Discovery, ARP ----------------------------------------------
+
+/** Sets ICMP or ICMPv6 type and code (same place in both; the checksum follows). */
+export function setIcmpTypeCode(p: Packet, type: number, code: number): boolean {
+  if (p.l4Offset < 0 || p.l4Offset + 4 > p.size) return false;
+  const b = p.slot;
+  const l4 = p.start + p.l4Offset;
+  const old = readBe16(b, l4);
+  const value = ((type & 0xff) << 8) | (code & 0xff);
+  writeBe16(b, l4 + 2, checksumUpdate16(readBe16(b, l4 + 2), old, value));
+  writeBe16(b, l4, value);
+  return true;
+}
+
+/** Sets the target of an NS/NA (16 bytes from `source[offset]`), updating the ICMPv6 checksum. */
+export function setNdTarget(p: Packet, source: Uint8Array, offset: number): boolean {
+  if (p.l4Offset < 0 || p.l4Offset + 24 > p.size) return false;
+  const b = p.slot;
+  const l4 = p.start + p.l4Offset;
+  let checksum = readBe16(b, l4 + 2);
+  for (let i = 0; i < 16; i += 4) {
+    const old = readBe32(b, l4 + 8 + i);
+    const value = readBe32(source, offset + i);
+    checksum = checksumUpdate32(checksum, old, value);
+    writeBe32(b, l4 + 8 + i, value);
+  }
+  writeBe16(b, l4 + 2, checksum);
+  return true;
+}
+
+/**
+ * Rewrites the link address in the first ND option of `optionType` (1 SLL,
+ * 2 TLL) with length 1; false when the message has no such option (OVS adds none).
+ */
+function setNdLinkAddress(p: Packet, optionType: number, high: number, low: number): boolean {
+  if (p.l4Offset < 0) return false;
+  const b = p.slot;
+  const l4 = p.start + p.l4Offset;
+  const end = p.start + p.size;
+  for (let o = l4 + 24; o + 8 <= end; ) {
+    const units = b[o + 1];
+    if (units === 0) return false;
+    if (b[o] === optionType && units === 1) {
+      let checksum = readBe16(b, l4 + 2);
+      checksum = checksumUpdate16(checksum, readBe16(b, o + 2), high & 0xffff);
+      checksum = checksumUpdate32(checksum, readBe32(b, o + 4), low >>> 0);
+      writeBe16(b, o + 2, high);
+      writeBe32(b, o + 4, low);
+      writeBe16(b, l4 + 2, checksum);
+      return true;
+    }
+    o += units * 8;
+  }
+  return false;
+}
+
+/** Sets the source link-layer address option of an NS (flow-key MAC halves). */
+export function setNdSll(p: Packet, high: number, low: number): boolean {
+  return setNdLinkAddress(p, 1, high, low);
+}
+
+/** Sets the target link-layer address option of an NA (flow-key MAC halves). */
+export function setNdTll(p: Packet, high: number, low: number): boolean {
+  return setNdLinkAddress(p, 2, high, low);
+}
+
+function arpAt(p: Packet): number {
+  return p.l3Offset >= 0 && p.l3Offset + 28 <= p.size ? p.start + p.l3Offset : -1;
+}
+
+/** Sets the ARP opcode. ARP has no checksum. */
+export function setArpOp(p: Packet, op: number): boolean {
+  const a = arpAt(p);
+  if (a < 0) return false;
+  writeBe16(p.slot, a + 6, op);
+  return true;
+}
+
+/** Sets the ARP sender protocol address. */
+export function setArpSpa(p: Packet, address: number): boolean {
+  const a = arpAt(p);
+  if (a < 0) return false;
+  writeBe32(p.slot, a + 14, address);
+  return true;
+}
+
+/** Sets the ARP target protocol address. */
+export function setArpTpa(p: Packet, address: number): boolean {
+  const a = arpAt(p);
+  if (a < 0) return false;
+  writeBe32(p.slot, a + 24, address);
+  return true;
+}
+
+/** Sets the ARP sender hardware address (flow-key MAC halves). */
+export function setArpSha(p: Packet, high: number, low: number): boolean {
+  const a = arpAt(p);
+  if (a < 0) return false;
+  writeBe16(p.slot, a + 8, high);
+  writeBe32(p.slot, a + 10, low);
+  return true;
+}
+
+/** Sets the ARP target hardware address (flow-key MAC halves). */
+export function setArpTha(p: Packet, high: number, low: number): boolean {
+  const a = arpAt(p);
+  if (a < 0) return false;
+  writeBe16(p.slot, a + 18, high);
+  writeBe32(p.slot, a + 20, low);
+  return true;
+}
