@@ -86,3 +86,18 @@ test('onesComplementSum() matches a word-by-word sum for every length and start'
     }
   }
 });
+
+test('crc32c() agrees with a bitwise reference for every length up to 40 and any start', () => {
+  const reference = (bytes: Uint8Array, start: number, end: number): number => {
+    let crc = 0xffffffff;
+    for (let i = start; i < end; i++) {
+      crc ^= bytes[i];
+      for (let k = 0; k < 8; k++) crc = crc & 1 ? (crc >>> 1) ^ 0x82f63b78 : crc >>> 1;
+    }
+    return ~crc >>> 0;
+  };
+  const bytes = new Uint8Array(48).map((_, i) => (i * 151 + 7) & 0xff);
+  for (let start = 0; start < 5; start++) {
+    for (let end = start; end <= start + 40; end++) assert.equal(crc32c(bytes, start, end), reference(bytes, start, end), `${start}..${end}`);
+  }
+});
