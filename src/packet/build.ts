@@ -60,7 +60,6 @@ import {
   ND_NEIGHBOR_SOLICIT,
   ND_REDIRECT,
   ND_ROUTER_ADVERT,
-  ND_ROUTER_SOLICIT,
   ICMP6_ECHO_REPLY,
   ICMP6_ECHO_REQUEST,
 } from './icmp.js';
@@ -629,9 +628,8 @@ function buildIcmpv6(spec: Icmpv6Spec): Uint8Array {
       w.add(ipv6(spec.target, '::'));
       w.add(ipv6(spec.destination, '::'));
       break;
-    case ND_ROUTER_SOLICIT:
-      break;
     default:
+      // RS, errors and other types: 4 reserved or `rest` bytes, then options or the embedded packet.
       break;
   }
   if (spec.rest !== undefined) writeBe32(head, 4, spec.rest);
