@@ -7,7 +7,8 @@
 // follow the hot-path rules: no allocation, no exceptions. A rewrite that
 // does not apply (no room, no such header, a short packet) returns false and
 // leaves the packet as it was. Addresses arrive as numbers or byte views,
-// the way the flow key holds them.
+// the way the flow key holds them, and arguments are positional so that a
+// call allocates nothing.
 
 import { readBe16, readBe32, writeBe16, writeBe32 } from './bytes.js';
 import { checksumUpdate16, checksumUpdate32, setSctpChecksum } from './checksum.js';
