@@ -9,20 +9,10 @@
 import * as L from './layout.js';
 import { Match } from './match.js';
 import { FLOW_NW_FRAG_ANY, FLOW_NW_FRAG_LATER } from './extract.js';
-
-const ETH_TYPE_IP = 0x0800;
-const ETH_TYPE_ARP = 0x0806;
-const ETH_TYPE_RARP = 0x8035;
-const ETH_TYPE_IPV6 = 0x86dd;
-const ETH_TYPE_MPLS = 0x8847;
-const ETH_TYPE_MPLS_MCAST = 0x8848;
-
-const IPPROTO_ICMP = 1;
-const IPPROTO_IGMP = 2;
-const IPPROTO_TCP = 6;
-const IPPROTO_UDP = 17;
-const IPPROTO_ICMPV6 = 58;
-const IPPROTO_SCTP = 132;
+import {
+  ETH_TYPE_ARP, ETH_TYPE_IP, ETH_TYPE_IPV6, ETH_TYPE_MPLS, ETH_TYPE_MPLS_MCAST, ETH_TYPE_RARP,
+} from '../packet/ethernet.js';
+import { IPPROTO_ICMP, IPPROTO_ICMPV6, IPPROTO_IGMP, IPPROTO_SCTP, IPPROTO_TCP, IPPROTO_UDP } from '../packet/ip.js';
 
 const VLAN_VID_MASK = 0x0fff;
 const VLAN_PCP_MASK = 0xe000;
