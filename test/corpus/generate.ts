@@ -81,6 +81,8 @@ export const CORPUS: ReadonlyArray<readonly [string, PacketSpec]> = [
   ['qinq-8100-8100-arp', { eth: {}, vlans: [{ vid: 100 }, { vid: 101 }], arp: {} }],
   ['qinq-truncated-inner', { eth: {}, vlans: [{ tpid: 0x88a8, vid: 100 }, { vid: 101 }], ipv4: {}, ...UDP, truncate: 20 }],
   ['qinq-inner-no-payload', { eth: { type: 0x1234 }, vlans: [{ tpid: 0x88a8, vid: 100 }, { vid: 101 }] }],
+  ['qinq-88a8-88a8-ipv4', { eth: {}, vlans: [{ tpid: 0x88a8, vid: 100 }, { tpid: 0x88a8, vid: 101 }], ipv4: {}, ...TCP_SYN }],
+  ['qinq-8100-88a8-mpls', { eth: {}, vlans: [{ vid: 100 }, { tpid: 0x88a8, vid: 101 }], mpls: [{ label: 7 }], payload: [0, 0, 0, 0] }],
   ['vlan-three-tags', { eth: {}, vlans: [{ tpid: 0x88a8, vid: 100 }, { vid: 101 }, { vid: 102 }], ipv4: {}, ...UDP }],
   ['vlan-9100-is-not-a-tag', { eth: {}, vlans: [{ tpid: 0x9100, vid: 100 }], ipv4: {}, ...UDP }],
   // MPLS
@@ -203,6 +205,8 @@ export const CORPUS: ReadonlyArray<readonly [string, PacketSpec]> = [
   ['ipv6-frag-cut-by-frame', { eth: {}, ipv6: { ...V6, extensions: [{ type: 'fragment', more: true }] }, ...UDP, truncate: 58 }],
   ['ipv6-hop-by-hop-then-later-fragment', { eth: {}, ipv6: { ...V6, extensions: [{ type: 'hopByHop' }, { type: 'fragment', offset: 30, more: true, nextHeader: 58 }] }, payload: [0x80, 0] }],
   ['ipv6-frag-then-hop-by-hop', { eth: {}, ipv6: { ...V6, extensions: [{ type: 'fragment', more: true }, { type: 'hopByHop' }] }, ...UDP }],
+  ['ipv6-chain-then-first-fragment-icmp6', { eth: {}, ipv6: { ...V6, extensions: [{ type: 'hopByHop' }, { type: 'destination' }, { type: 'fragment', more: true }] }, icmpv6: { type: 128, id: 7, seq: 1 } }],
+  ['ipv6-ah-then-later-fragment', { eth: {}, ipv6: { ...V6, extensions: [{ type: 'ah' }, { type: 'fragment', offset: 100, nextHeader: 6 }] }, payload: new Array(16).fill(0x55) }],
   ['ipv6-two-fragment-headers', { eth: {}, ipv6: { ...V6, extensions: [{ type: 'fragment', more: true }, { type: 'fragment', offset: 2, more: true }] }, ...UDP }],
   // ICMPv6 and neighbour discovery
   ['icmp6-echo-request', { eth: {}, ipv6: V6, icmpv6: { type: 128, id: 1, seq: 1 }, payload: 'ab' }],
