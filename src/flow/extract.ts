@@ -9,8 +9,8 @@
 import {
   ARP_SHA_HI, ARP_SHA_LO, ARP_THA_HI, ARP_THA_LO, DL_DST_HI, DL_DST_LO, DL_SRC_HI, DL_SRC_LO, DL_TYPE,
   IGMP_GROUP_IP4, IPV6_DST, IPV6_LABEL, IPV6_SRC, MPLS_LABELS, MPLS_LSE0, ND_OPTIONS_TYPE, ND_RESERVED,
-  ND_TARGET, NW_DST, NW_FRAG, NW_PROTO, NW_SRC, NW_TOS, NW_TTL, PACKET_END, PACKET_FIRST, TCP_FLAGS,
-  TP_DST, TP_SRC, VLAN0, VLAN_HEADERS,
+  ND_TARGET, NSH_C, NSH_FLAGS, NSH_MDTYPE, NSH_NP, NSH_SI, NSH_SPI, NSH_TTL, NW_DST, NW_FRAG, NW_PROTO, NW_SRC,
+  NW_TOS, NW_TTL, PACKET_END, PACKET_FIRST, TCP_FLAGS, TP_DST, TP_SRC, VLAN0, VLAN_HEADERS,
 } from './layout.js';
 
 /** NW_FRAG bits: the packet is a fragment. */
@@ -50,6 +50,7 @@ const ETH_TYPE_VLAN_8021Q = 0x8100;
 const ETH_TYPE_VLAN_8021AD = 0x88a8;
 const ETH_TYPE_MPLS = 0x8847;
 const ETH_TYPE_MPLS_MCAST = 0x8848;
+const ETH_TYPE_NSH = 0x894f;
 const VLAN_CFI = 0x1000;
 const MPLS_BOS = 0x100;
 
@@ -212,7 +213,11 @@ export function flowExtract(
     key[NW_PROTO] = nwProto;
     key[NW_FRAG] = nwFrag;
   } else {
-    if (dlType === ETH_TYPE_ARP || dlType === ETH_TYPE_RARP) extractArp(d, p, end, key);
+    if (dlType === ETH_TYPE_ARP || dlType === ETH_TYPE_RARP) {
+      extractArp(d, p, end, key);
+    } else if (dlType === ETH_TYPE_NSH) {
+      extractNsh(d, p, end, key);
+    }
     return;
   }
 
@@ -290,6 +295,36 @@ function extractArp(d: Uint8Array, p: number, end: number, key: Uint32Array): vo
   key[ARP_THA_HI] = (d[p + 18] << 8) | d[p + 19];
   key[ARP_THA_LO] = ((d[p + 20] << 24) | (d[p + 21] << 16) | (d[p + 22] << 8) | d[p + 23]) >>> 0;
   key[NW_DST] = ((d[p + 24] << 24) | (d[p + 25] << 16) | (d[p + 26] << 8) | d[p + 27]) >>> 0;
+}
+
+/**
+ * NSH: the 8-byte base header, version 0, a length (in 4-byte words) that
+ * fits the frame. The MD type is the whole byte after the length. MD type 1
+ * must be exactly 24 bytes and gives c1..c4; MD type 2 needs 8 bytes and
+ * keeps the contexts at zero; other types keep only the base header fields
+ * (all as real OVS 3.1 shows them).
+ */
+function extractNsh(d: Uint8Array, p: number, end: number, key: Uint32Array): void {
+  if (end - p < 8) return;
+  const first = (d[p] << 8) | d[p + 1];
+  const size = (first & 0x3f) * 4;
+  if ((first >> 14) !== 0 || size > end - p) return;
+  const mdType = d[p + 2];
+  if (mdType === 1) {
+    if (size !== 24) return;
+    for (let i = 0; i < 4; i++) {
+      const c = p + 8 + i * 4;
+      key[NSH_C + i] = ((d[c] << 24) | (d[c + 1] << 16) | (d[c + 2] << 8) | d[c + 3]) >>> 0;
+    }
+  } else if (mdType === 2 && size < 8) {
+    return;
+  }
+  key[NSH_FLAGS] = (first >> 12) & 0x3;
+  key[NSH_TTL] = (first >> 6) & 0x3f;
+  key[NSH_MDTYPE] = mdType;
+  key[NSH_NP] = d[p + 3];
+  key[NSH_SPI] = (d[p + 4] << 16) | (d[p + 5] << 8) | d[p + 6];
+  key[NSH_SI] = d[p + 7];
 }
 
 /**

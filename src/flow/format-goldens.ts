@@ -122,6 +122,11 @@ const CASES: Array<[string, Match, number?, string?]> = [
   ['dl_vlan=0', match([L.VLAN0, 0x1000, 0x1fff])],
   ['dl_vlan=4095,dl_vlan_pcp=7', match([L.VLAN0, 0xffff, 0xffff])],
   ['ip,nw_dst=0.0.0.0/0.0.0.1', match(IP, [L.NW_DST, 0, 1])],
+  ['dl_type=0x894f,nsh_flags=1,nsh_ttl=5,nsh_mdtype=1,nsh_np=3,nsh_spi=0x2a,nsh_si=1,nsh_c1=0x5/0xff,nsh_c4=0x7',
+    match([L.DL_TYPE, 0x894f], [L.NSH_FLAGS, 1, 0xff], [L.NSH_TTL, 5, 0xff], [L.NSH_MDTYPE, 1, 0xff], [L.NSH_NP, 3, 0xff],
+      [L.NSH_SPI, 0x2a, 0xffffff], [L.NSH_SI, 1, 0xff], [L.NSH_C, 5, 0xff], [L.NSH_C + 3, 7])],
+  ['dl_type=0x894f,nsh_flags=0x01/0x01,nsh_spi=0x0', match([L.DL_TYPE, 0x894f], [L.NSH_FLAGS, 1, 1], [L.NSH_SPI, 0, 0xffffff])],
+  ['dl_type=0x894f,nsh_mdtype=2', match([L.DL_TYPE, 0x894f], [L.NSH_MDTYPE, 2, 0xff], [L.NSH_C + 1, 0])],
 ];
 
 export const FORMAT_GOLDENS: readonly FormatGolden[] = CASES.map(([text, match, priority, input]) => ({ text, match, priority, input }));

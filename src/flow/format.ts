@@ -10,7 +10,7 @@ import * as L from './layout.js';
 import { Match } from './match.js';
 import { FLOW_NW_FRAG_ANY, FLOW_NW_FRAG_LATER } from './extract.js';
 import {
-  ETH_TYPE_ARP, ETH_TYPE_IP, ETH_TYPE_IPV6, ETH_TYPE_MPLS, ETH_TYPE_MPLS_MCAST, ETH_TYPE_RARP,
+  ETH_TYPE_ARP, ETH_TYPE_IP, ETH_TYPE_IPV6, ETH_TYPE_MPLS, ETH_TYPE_MPLS_MCAST, ETH_TYPE_NSH, ETH_TYPE_RARP,
 } from '../packet/ethernet.js';
 import { IPPROTO_ICMP, IPPROTO_ICMPV6, IPPROTO_IGMP, IPPROTO_SCTP, IPPROTO_TCP, IPPROTO_UDP } from '../packet/ip.js';
 
@@ -362,6 +362,7 @@ export function formatMatch(match: Match, options: FormatOptions = {}): string {
   putEthMasked(out, 'dl_src', k, m, L.DL_SRC_HI);
   putEthMasked(out, 'dl_dst', k, m, L.DL_DST_HI);
   if (!skipType && m[L.DL_TYPE] !== 0) out.add(`dl_type=0x${hex(dlType).padStart(4, '0')}`);
+  formatNsh(out, k, m);
 
   const isArp = dlType === ETH_TYPE_ARP || dlType === ETH_TYPE_RARP;
   if (isIpv6) {
@@ -431,6 +432,28 @@ export function formatMatch(match: Match, options: FormatOptions = {}): string {
     out.add(`tcp_flags=${formatFlagsMasked(TCP_FLAG_NAMES, k[L.TCP_FLAGS] & 0xfff, m[L.TCP_FLAGS] & 0xfff, 0xfff)}`);
   }
   return out.text;
+}
+
+function formatNsh(out: Items, k: Uint32Array, m: Uint32Array): void {
+  const flagsMask = m[L.NSH_FLAGS] & 0xff;
+  if (flagsMask !== 0) {
+    const flags = k[L.NSH_FLAGS] & 0xff;
+    out.add(flagsMask === 0xff ? `nsh_flags=${flags}`
+      : `nsh_flags=0x${hex(flags).padStart(2, '0')}/0x${hex(flagsMask).padStart(2, '0')}`);
+  }
+  if (m[L.NSH_TTL] !== 0) out.add(`nsh_ttl=${k[L.NSH_TTL]}`);
+  if (m[L.NSH_MDTYPE] !== 0) out.add(`nsh_mdtype=${k[L.NSH_MDTYPE]}`);
+  if (m[L.NSH_NP] !== 0) out.add(`nsh_np=${k[L.NSH_NP]}`);
+  if (m[L.NSH_SPI] !== 0) out.add(`nsh_spi=0x${hex(k[L.NSH_SPI])}`);
+  if (m[L.NSH_SI] !== 0) out.add(`nsh_si=${k[L.NSH_SI]}`);
+  // The context headers mean something for MD type 1 only.
+  if (k[L.NSH_MDTYPE] !== 1) return;
+  for (let i = 0; i < 4; i++) {
+    const mask = m[L.NSH_C + i] >>> 0;
+    if (mask === 0) continue;
+    const value = `0x${hex(k[L.NSH_C + i])}`;
+    out.add(mask === 0xffffffff ? `nsh_c${i + 1}=${value}` : `nsh_c${i + 1}=${value}/0x${hex(mask)}`);
+  }
 }
 
 function formatTunnel(out: Items, k: Uint32Array, m: Uint32Array): void {
@@ -525,6 +548,10 @@ export function packetWildcards(key: Uint32Array, mask: Uint32Array): void {
       if ((key[L.MPLS_LSE0 + i] & 0x100) !== 0) break;
     }
     return;
+  } else if (key[L.DL_TYPE] === ETH_TYPE_NSH) {
+    // The NSH header, then (as OVS does) the IP fields below, which stay zero.
+    maskWords(mask, L.NSH_FLAGS, 6);
+    if (key[L.NSH_MDTYPE] === 1) maskWords(mask, L.NSH_C, 4);
   } else {
     return;
   }
