@@ -6,11 +6,12 @@
 // --detach re-spawns this process in a new session. The parent relays the
 // child's stderr and exits only when the child reports ready (pidfile and
 // control socket in place) or dies, as OVS's daemonize does, so a script can
-// use the daemon as soon as the command returns.
+// use the daemon as soon as the command returns. Pidfiles are fcntl-locked
+// like OVS's (see LOCK_WRAPPER).
 
 import { spawn } from 'node:child_process';
-import { closeSync, readFileSync, renameSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
-import { userInfo } from 'node:os';
+import { closeSync, existsSync, readFileSync, renameSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
+import { constants as osConstants, userInfo } from 'node:os';
 import { absFileName, ovsRundir } from './dirs.js';
 import { OvsError } from './errors.js';
 import type { LongOption } from './command-line.js';
@@ -161,33 +162,91 @@ function installSignalHandlers(): void {
 
 // ---- Start-up ------------------------------------------------------------------
 
+/*
+ * OVS clients (ovs-appctl -t NAME, ovs-ctl) trust a pidfile only while the
+ * daemon holds a POSIX write lock (fcntl F_SETLK) on it; an unlocked pidfile
+ * reads as "No such process". Node cannot take fcntl locks, but such a lock
+ * survives exec: so the daemon is started through a tiny perl wrapper (perl is
+ * essential on Debian) that checks for a live holder, locks and writes the
+ * pidfile, then execs node with the same pid. OVS_TS_PIDFILE_FD names the
+ * locked descriptor, which node keeps open until it exits.
+ */
+const LOCK_WRAPPER = `
+use strict; use warnings; use Fcntl qw(:DEFAULT F_GETLK F_SETLK F_WRLCK F_UNLCK F_GETFD F_SETFD FD_CLOEXEC SEEK_SET);
+my ($program, $path, $overwrite, @command) = @ARGV;
+sub fail { print STDERR "$program: $_[0]\n"; exit 1; }
+my $layout = 's s x4 q q l x4';
+if (!$overwrite && open(my $old, '<', $path)) {
+  my $probe = pack($layout, F_WRLCK, SEEK_SET, 0, 0, 0);
+  if (fcntl($old, F_GETLK, $probe)) {
+    my ($type, $pid) = (unpack($layout, $probe))[0, 4];
+    fail("$path: already running as pid $pid, aborting") if $type != F_UNLCK;
+  }
+  close($old);
+}
+sysopen(my $fh, "$path.tmp", O_RDWR | O_CREAT | O_TRUNC, 0644) or fail("$path.tmp: create failed ($!)");
+fcntl($fh, F_SETLK, pack($layout, F_WRLCK, SEEK_SET, 0, 0, 0)) or fail("$path.tmp: fcntl: $!");
+syswrite($fh, "$$\n") or fail("$path.tmp: write failed ($!)");
+rename("$path.tmp", $path) or fail(qq{failed to rename "$path.tmp" to "$path" ($!)});
+my $flags = fcntl($fh, F_GETFD, 0);
+fcntl($fh, F_SETFD, $flags & ~FD_CLOEXEC);
+$ENV{${JSON.stringify('OVS_TS_PIDFILE_FD')}} = fileno($fh);
+exec { $command[0] } @command or fail("exec $command[0] failed ($!)");
+`;
+
+const PIDFILE_FD_ENV = 'OVS_TS_PIDFILE_FD';
+
+/** Read once at start-up, then removed from the environment so our children don't inherit it. */
+const inherited = {
+  detachedChild: process.env[DETACHED_CHILD_ENV] !== undefined,
+  pidfileFd: process.env[PIDFILE_FD_ENV] === undefined ? null : Number(process.env[PIDFILE_FD_ENV]),
+};
+delete process.env[DETACHED_CHILD_ENV];
+delete process.env[PIDFILE_FD_ENV];
+
 /** True in the child that --detach spawned. */
 export function isDetachedChild(): boolean {
-  return process.env[DETACHED_CHILD_ENV] !== undefined;
+  return inherited.detachedChild;
+}
+
+function perlAvailable(): boolean {
+  return existsSync('/usr/bin/perl');
 }
 
 /**
- * With --detach in the original process: spawns the daemon, relays its stderr
- * and resolves to the exit code the parent should exit with (0 once the child
- * is ready). Otherwise resolves to null: this process is the daemon.
+ * Starts the daemon process when it must be a new one: with --detach (in a
+ * new session; the parent relays the child's stderr and resolves to 0 once
+ * the child is ready, or to its exit code if it dies first), or with
+ * --pidfile in the foreground (the pidfile lock must be taken before node
+ * starts; the parent forwards signals and resolves to the child's exit code).
+ * Resolves to null when this process is the daemon.
  */
-export async function daemonizeStart(options: DaemonOptions): Promise<number | null> {
-  if (!options.detach || isDetachedChild()) return null;
-  const child = spawn(process.execPath, [...process.execArgv, ...process.argv.slice(1)], {
+export async function daemonizeStart(options: DaemonOptions, context: { programName: string }): Promise<number | null> {
+  if (inherited.detachedChild || inherited.pidfileFd !== null) return null;
+  const wrap = options.pidfile !== undefined && perlAvailable();
+  if (!options.detach && !wrap) return null;
+  const nodeCommand = [process.execPath, ...process.execArgv, ...process.argv.slice(1)];
+  const command = wrap
+    ? ['/usr/bin/perl', '-e', LOCK_WRAPPER, context.programName, pidfileName(options.pidfile!, context),
+      options.overwritePidfile ? '1' : '', ...nodeCommand]
+    : nodeCommand;
+  if (!options.detach) return runForeground(command);
+  const child = spawn(command[0]!, command.slice(1), {
     detached: true,
     stdio: ['ignore', 'ignore', 'pipe', 'pipe'],
     env: { ...process.env, [DETACHED_CHILD_ENV]: String(READY_FD) },
   });
   return new Promise<number>((resolve) => {
     let ready = false;
-    const readyPipe = child.stdio[READY_FD] as NodeJS.ReadableStream;
-    child.stderr!.on('data', (chunk: Buffer) => process.stderr.write(chunk));
+    const readyPipe = child.stdio[READY_FD] as NodeJS.ReadableStream & { destroy(): void };
+    const stderr = child.stderr!;
+    stderr.on('data', (chunk: Buffer) => process.stderr.write(chunk));
     readyPipe.on('data', () => {
       if (ready) return;
       ready = true;
-      child.stderr!.removeAllListeners('data');
-      (child.stderr as unknown as { destroy(): void }).destroy();
-      (readyPipe as unknown as { destroy(): void }).destroy();
+      stderr.removeAllListeners('data');
+      stderr.destroy();
+      readyPipe.destroy();
       child.unref();
       resolve(0);
     });
@@ -195,16 +254,33 @@ export async function daemonizeStart(options: DaemonOptions): Promise<number | n
       if (!ready) resolve(code ?? (signal ? 1 : 0));
     });
     child.on('error', (error) => {
-      process.stderr.write(`${error.message}\n`);
+      process.stderr.write(`${context.programName}: ${error.message}\n`);
       resolve(1);
     });
   });
 }
 
+function runForeground(command: string[]): Promise<number> {
+  const child = spawn(command[0]!, command.slice(1), { stdio: 'inherit' });
+  const forward = (signal: NodeJS.Signals): void => {
+    child.kill(signal);
+  };
+  for (const signal of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) process.on(signal, forward);
+  return new Promise<number>((resolve) => {
+    child.on('exit', (code, signal) => {
+      for (const name of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) process.off(name, forward);
+      resolve(code ?? 128 + (signal ? (osConstants.signals[signal] ?? 0) : 0));
+    });
+    child.on('error', () => resolve(1));
+  });
+}
+
 /**
- * In the daemon: applies --user, writes the pidfile (refusing to start when it
- * names a live process, unless --overwrite-pidfile) and arranges its removal.
- * Throws DaemonError with OVS's wording. Returns the pidfile path, if any.
+ * In the daemon: applies --user, makes sure the pidfile is in place (written
+ * and locked by the wrapper, or written here without a lock when perl is
+ * missing, refusing a live pid unless --overwrite-pidfile) and arranges its
+ * removal at exit. Throws DaemonError with OVS's wording. Returns the
+ * pidfile path, if any.
  */
 export function daemonSetUp(options: DaemonOptions, context: { programName: string }): string | null {
   if (options.user !== undefined) switchUser(options.user);
@@ -213,16 +289,19 @@ export function daemonSetUp(options: DaemonOptions, context: { programName: stri
   }
   if (options.pidfile === undefined) return null;
   const path = pidfileName(options.pidfile, context);
-  if (!options.overwritePidfile) {
-    const pid = readPidfile(path);
-    if (pid !== null) throw new DaemonError(`${path}: already running as pid ${pid}, aborting`);
-  }
-  const temp = `${path}.tmp`;
-  try {
-    writeFileSync(temp, `${process.pid}\n`);
-    renameSync(temp, path);
-  } catch (error) {
-    throw new DaemonError(`${path}: create failed (${(error as Error).message})`);
+  if (inherited.pidfileFd === null) {
+    if (!options.overwritePidfile) {
+      const pid = readPidfile(path);
+      if (pid !== null) throw new DaemonError(`${path}: already running as pid ${pid}, aborting`);
+    }
+    const temp = `${path}.tmp`;
+    try {
+      writeFileSync(temp, `${process.pid}\n`);
+      renameSync(temp, path);
+    } catch (error) {
+      throw new DaemonError(`${path}: create failed (${(error as Error).message})`);
+    }
+    log.warn(`${path}: not locked (perl is missing), so OVS tools may not trust it`);
   }
   daemonAtExit(() => {
     // Only remove the file if it is still ours (an --overwrite-pidfile successor may own it).

@@ -370,7 +370,7 @@ export function vlogFormatLine(
 }
 
 function emit(module: VlogModule, level: VlogLevel, message: string): void {
-  const ctx: LineContext = { module, level, message, sequence: ++sequence, wallMs: timeWallMsec() };
+  const ctx: LineContext = { module, level, message, sequence: ++sequence, wallMs: Math.floor(timeWallMsec()) };
   if (consoleFd !== null && level <= module.levels[VlogDestination.Console]!) {
     writeQuietly(consoleFd, expandPattern(compiledPatterns[VlogDestination.Console]!, ctx) + '\n');
   }
