@@ -16,7 +16,7 @@ import {
 import { daemonRegisterCommands } from '../lib/daemon-unixctl.js';
 import { ovsLogdir, ovsRundir } from '../lib/dirs.js';
 import { ParseError } from '../lib/errors.js';
-import { memoryRegisterCommands } from '../lib/memory.js';
+import { memoryRegisterCommands, memoryStart } from '../lib/memory.js';
 import { UnixctlServer } from '../lib/unixctl.js';
 import { OVS_TS_VERSION, versionText } from '../lib/version.js';
 import {
@@ -232,6 +232,7 @@ export async function run(args: string[]): Promise<number> {
       });
     }
     coverageStart();
+    memoryStart();
     log.info(versionText(PROGRAM));
     log.info(`database ${config.database}: not connected by this version`);
     daemonizeComplete(config.daemon);
