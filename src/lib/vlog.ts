@@ -106,9 +106,11 @@ export class VlogRateLimit {
   /** The "Dropped N log messages..." text owed before the next message, once. */
   takeDroppedReport(): string | null {
     if (this.droppedCount === 0) return null;
-    const now = timeMsec();
-    const text = `Dropped ${this.droppedCount} log messages in last ${Math.round((now - this.firstDroppedMs) / 1000)} seconds `
-      + `(most recently, ${Math.round((now - this.lastDroppedMs) / 1000)} seconds ago) due to excessive rate`;
+    // Whole seconds of the clock, as OVS counts them (time_now()).
+    const seconds = (ms: number): number => Math.floor(ms / 1000);
+    const now = seconds(timeMsec());
+    const text = `Dropped ${this.droppedCount} log messages in last ${now - seconds(this.firstDroppedMs)} seconds `
+      + `(most recently, ${now - seconds(this.lastDroppedMs)} seconds ago) due to excessive rate`;
     this.droppedCount = 0;
     return text;
   }

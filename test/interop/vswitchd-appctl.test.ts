@@ -5,7 +5,7 @@
 // start, and command-line errors worded like the real daemon's.
 
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -204,6 +204,24 @@ describe('ovs-ts vswitchd signals and command line', { skip: missing ?? false },
       assert.deepEqual(box.files(), []);
       assert.match(box.log(), /\|fatal_signal\|WARN\|terminating with signal 15 \(Terminated\)\n$/);
     } finally {
+      await box.destroy();
+    }
+  });
+
+  test('in the foreground, --pidfile is locked for ovs-appctl and SIGTERM to the command stops the daemon', async () => {
+    const box = new Sandbox();
+    const command = spawn(process.execPath, [OVS_TS, 'vswitchd', '--pidfile', '--log-file'], { env: box.env, stdio: 'ignore' });
+    const exited = new Promise<number | null>((resolve) => command.on('exit', (code) => resolve(code)));
+    try {
+      for (let i = 0; i < 250 && box.files().length < 2; i++) await new Promise((resolve) => setTimeout(resolve, 20));
+      const pid = box.pid();
+      assert.match(ok(await box.appctl('version')), /^ovs-vswitchd \(ovs-ts\)/);
+      command.kill('SIGTERM');
+      assert.equal(await exited, 143);
+      await box.waitGone(pid);
+      assert.deepEqual(box.files(), []);
+    } finally {
+      command.kill('SIGKILL');
       await box.destroy();
     }
   });
