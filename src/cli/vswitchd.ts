@@ -14,13 +14,14 @@ import {
   daemonSetUp, daemonUsage, DAEMON_LONG_OPTIONS, defaultDaemonOptions, type DaemonOptions,
 } from '../lib/daemon.js';
 import { daemonRegisterCommands } from '../lib/daemon-unixctl.js';
-import { ovsLogdir, ovsRundir } from '../lib/dirs.js';
+import { ovsRundir } from '../lib/dirs.js';
 import { ParseError } from '../lib/errors.js';
 import { memoryRegisterCommands, memoryStart } from '../lib/memory.js';
 import { UnixctlServer } from '../lib/unixctl.js';
 import { OVS_TS_VERSION, versionText } from '../lib/version.js';
 import {
-  vlogInit, vlogModule, vlogRegisterCommands, vlogSetLogFile, vlogSetSyslogTarget, vlogSetVerbosity,
+  VLOG_LONG_OPTIONS, vlogInit, vlogModule, vlogParseOption, vlogRegisterCommands, vlogSetLogFile, vlogUsage,
+  type VlogOptions,
 } from '../lib/vlog.js';
 
 const PROGRAM = 'ovs-vswitchd';
@@ -52,10 +53,7 @@ const LONG_OPTIONS: readonly LongOption[] = [
   { name: 'mlockall', argument: 'none' },
   { name: 'unixctl', argument: 'required' },
   ...DAEMON_LONG_OPTIONS,
-  { name: 'verbose', argument: 'optional' },
-  { name: 'log-file', argument: 'optional' },
-  { name: 'syslog-method', argument: 'required' },
-  { name: 'syslog-target', argument: 'required' },
+  ...VLOG_LONG_OPTIONS,
   ...SSL_OPTIONS.map((name): LongOption => ({ name, argument: 'required' })),
   { name: 'enable-dummy', argument: 'optional' },
   { name: 'disable-system', argument: 'none' },
@@ -84,16 +82,7 @@ PKI configuration (required to use SSL):
 SSL options:
   --ssl-protocols=PROTOS  list of SSL protocols to enable
   --ssl-ciphers=CIPHERS   list of SSL ciphers to enable
-${daemonUsage(PROGRAM)}
-Logging options:
-  -vSPEC, --verbose=SPEC   set logging levels
-  -v, --verbose            set maximum verbosity level
-  --log-file[=FILE]        enable logging to specified FILE
-                           (default: ${ovsLogdir()}/${PROGRAM}.log)
-  --syslog-method=(libc|unix:file|udp:ip:port)
-                           specify how to send messages to syslog daemon
-  --syslog-target=HOST:PORT  also send syslog msgs to HOST:PORT via UDP
-
+${daemonUsage(PROGRAM)}${vlogUsage({ programName: PROGRAM })}
 Dummy datapath options:
   --enable-dummy[=override|system]  enable the dummy datapath and netdevs
   --disable-system        do not use the system (kernel) datapath
@@ -136,9 +125,15 @@ export function parseVswitchdArgs(args: string[]): { config: VswitchdConfig; log
     disableSystemRoute: false, dummyNuma: undefined, mlockall: false, unixctl: undefined, ssl: {},
     daemon: defaultDaemonOptions(),
   };
-  let logFile: string | undefined | null = null;
+  const logging: VlogOptions = { logFile: null };
   for (const { key, value } of parsed.options) {
     if (daemonParseOption(config.daemon, key, value)) continue;
+    try {
+      if (vlogParseOption(logging, key, value)) continue;
+    } catch (error) {
+      if (error instanceof ParseError) fail(error.message);
+      throw error;
+    }
     switch (key) {
       case 'help':
         process.stdout.write(usage());
@@ -146,21 +141,6 @@ export function parseVswitchdArgs(args: string[]): { config: VswitchdConfig; log
       case 'version':
         process.stdout.write(`${versionText(PROGRAM)}\n`);
         throw new ExitRequest(0);
-      case 'verbose':
-        try {
-          vlogSetVerbosity(value);
-        } catch (error) {
-          if (error instanceof ParseError) fail(`processing "${value}": ${error.message}`);
-          throw error;
-        }
-        break;
-      case 'log-file': logFile = value; break;
-      case 'syslog-method':
-        if (value === 'libc' || value!.startsWith('unix:')) break;
-        if (!value!.startsWith('udp:')) fail(`unsupported syslog method '${value}'`);
-        setSyslogTarget(value!.slice('udp:'.length));
-        break;
-      case 'syslog-target': setSyslogTarget(value!); break;
       case 'mlockall': config.mlockall = true; break;
       case 'unixctl': config.unixctl = value; break;
       case 'enable-dummy': config.enableDummy = value ?? ''; break;
@@ -177,16 +157,7 @@ export function parseVswitchdArgs(args: string[]): { config: VswitchdConfig; log
   }
   if (parsed.operands.length > 1) fail('at most one non-option argument accepted; use --help for usage');
   if (parsed.operands.length === 1) config.database = parsed.operands[0]!;
-  return { config, logFile };
-}
-
-function setSyslogTarget(target: string): void {
-  try {
-    vlogSetSyslogTarget(target);
-  } catch (error) {
-    if (error instanceof ParseError) fail(error.message);
-    throw error;
-  }
+  return { config, logFile: logging.logFile };
 }
 
 export async function run(args: string[]): Promise<number> {

@@ -10,7 +10,7 @@ import { afterEach, beforeEach, test } from 'node:test';
 import { clockResetForTests, clockStop, clockWarp } from './timeval.js';
 import { UnixctlCommandError, unixctlCommandLookup } from './unixctl-commands.js';
 import {
-  VlogDestination, VlogLevel, VlogRateLimit, vlogFormatLine, vlogListPatternText, vlogListText, vlogModule,
+  VlogDestination, VlogLevel, VlogRateLimit, vlogFormatLine, vlogParseOption, type VlogOptions, vlogListPatternText, vlogListText, vlogModule,
   vlogRegisterCommands, vlogResetForTests, vlogSetConsoleFdForTests, vlogSetLevelsFromString, vlogSetLogFile,
 } from './vlog.js';
 
@@ -140,4 +140,21 @@ test('rate-limited logging drops after the burst and reports the drops later', a
   await command('vlog/disable-rate-limit');
   for (let i = 0; i < 5; i++) module.warnRl(limit, `unlimited ${i}`);
   assert.match(readFileSync(file, 'utf8'), /unlimited 4\n$/);
+});
+
+test('vlogParseOption() applies -v at once, records --log-file and words errors like OVS', () => {
+  const options: VlogOptions = { logFile: null };
+  assert.ok(vlogParseOption(options, 'verbose', 'bridge:file:warn'));
+  assert.equal(vlogModule('bridge').levels[VlogDestination.File], VlogLevel.Warn);
+  assert.ok(vlogParseOption(options, 'verbose', undefined));
+  assert.equal(vlogModule('bridge').levels[VlogDestination.File], VlogLevel.Dbg);
+  assert.throws(() => vlogParseOption(options, 'verbose', 'foo'),
+    { name: 'SyntaxError', message: 'processing "foo": no destination, level, or module "foo"' });
+  assert.ok(vlogParseOption(options, 'log-file', undefined));
+  assert.equal(options.logFile, undefined);
+  assert.ok(vlogParseOption(options, 'log-file', 'x.log'));
+  assert.equal(options.logFile, 'x.log');
+  assert.throws(() => vlogParseOption(options, 'syslog-method', 'x'), { message: "unsupported syslog method 'x'" });
+  assert.ok(vlogParseOption(options, 'syslog-method', 'libc'));
+  assert.equal(vlogParseOption(options, 'pidfile', undefined), false);
 });

@@ -12,6 +12,7 @@ import { closeSync, openSync, writeSync } from 'node:fs';
 import { createSocket, type Socket } from 'node:dgram';
 import { hostname } from 'node:os';
 import { resolve } from 'node:path';
+import type { LongOption } from './command-line.js';
 import { ovsLogdir } from './dirs.js';
 import { ParseError } from './errors.js';
 import { timeMsec, timeWallMsec } from './timeval.js';
@@ -552,6 +553,80 @@ export function vlogCloseLogFile(): void {
   if (logFd !== null) closeSync(logFd);
   logFd = null;
   updateAllMinLevels();
+}
+
+// ---- Command-line options ------------------------------------------------------------
+
+/** The logging options every OVS program takes, for parseCommandLine(); -v is the short twin of --verbose. */
+export const VLOG_LONG_OPTIONS: readonly LongOption[] = [
+  { name: 'verbose', argument: 'optional' },
+  { name: 'log-file', argument: 'optional' },
+  { name: 'syslog-method', argument: 'required' },
+  { name: 'syslog-target', argument: 'required' },
+];
+
+/** What the logging options asked for that takes effect later. */
+export interface VlogOptions {
+  /** --log-file: null when absent, undefined for the default name. */
+  logFile: string | undefined | null;
+}
+
+/**
+ * Applies one parsed logging option: -v/--verbose, --syslog-method and
+ * --syslog-target take effect now (as in OVS); --log-file is recorded in
+ * `options`, because a daemon opens its log only after --detach. Returns
+ * false if `key` is not a logging option; throws ParseError with the text
+ * OVS prints after "PROGRAM: ".
+ */
+export function vlogParseOption(options: VlogOptions, key: string, value: string | undefined): boolean {
+  switch (key) {
+    case 'verbose':
+      try {
+        vlogSetVerbosity(value);
+      } catch (error) {
+        if (error instanceof ParseError) throw new ParseError(`processing "${value}": ${error.message}`);
+        throw error;
+      }
+      return true;
+    case 'log-file':
+      options.logFile = value;
+      return true;
+    case 'syslog-method':
+      // libc and unix: mean the local syslog daemon, which Node cannot reach (see above).
+      if (value === 'libc' || value!.startsWith('unix:')) return true;
+      if (!value!.startsWith('udp:')) throw new ParseError(`unsupported syslog method '${value}'`);
+      setSyslogTargetOrLog(value!.slice('udp:'.length));
+      return true;
+    case 'syslog-target':
+      setSyslogTargetOrLog(value!);
+      return true;
+    default:
+      return false;
+  }
+}
+
+/** A bad syslog target is logged and ignored, not fatal, as in OVS. */
+function setSyslogTargetOrLog(target: string): void {
+  try {
+    vlogSetSyslogTarget(target);
+  } catch (error) {
+    if (!(error instanceof ParseError)) throw error;
+    vlogModule('socket_util').err(error.message);
+  }
+}
+
+/** The --help lines for the logging options. */
+export function vlogUsage(options: { programName: string }): string {
+  return `
+Logging options:
+  -vSPEC, --verbose=SPEC   set logging levels
+  -v, --verbose            set maximum verbosity level
+  --log-file[=FILE]        enable logging to specified FILE
+                           (default: ${ovsLogdir()}/${options.programName}.log)
+  --syslog-method=(libc|unix:file|udp:ip:port)
+                           specify how to send messages to syslog daemon
+  --syslog-target=HOST:PORT  also send syslog msgs to HOST:PORT via UDP
+`;
 }
 
 // ---- Reports and commands --------------------------------------------------------
