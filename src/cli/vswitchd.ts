@@ -5,8 +5,8 @@
 // commands, and stops cleanly on `exit` or SIGTERM. The database connection
 // and the bridge layer (src/vswitchd/) plug in here in later issues.
 
-import { unlinkSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, unlinkSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { CommandLineError, parseCommandLine, type LongOption } from '../lib/command-line.js';
 import { coverageRegisterCommands, coverageStart } from '../lib/coverage.js';
 import {
@@ -15,7 +15,8 @@ import {
 } from '../lib/daemon.js';
 import { daemonRegisterCommands } from '../lib/daemon-unixctl.js';
 import { ovsRundir } from '../lib/dirs.js';
-import { ParseError } from '../lib/errors.js';
+import { ENOENT, ovsStrerror } from '../lib/errno.js';
+import { ErrnoError, ParseError } from '../lib/errors.js';
 import { memoryRegisterCommands, memoryStart } from '../lib/memory.js';
 import { UnixctlServer } from '../lib/unixctl.js';
 import { OVS_TS_VERSION, versionText } from '../lib/version.js';
@@ -190,9 +191,16 @@ export async function run(args: string[]): Promise<number> {
     });
     if (config.unixctl !== 'none') {
       const path = config.unixctl ?? join(ovsRundir(), `${PROGRAM}.${process.pid}.ctl`);
-      server = await UnixctlServer.create(path, {
-        programName: PROGRAM, version: OVS_TS_VERSION, onWarning: (message) => vlogModule('unixctl').warn(message),
-      });
+      try {
+        server = await UnixctlServer.create(path, {
+          programName: PROGRAM, version: OVS_TS_VERSION, onWarning: (message) => vlogModule('unixctl').warn(message),
+        });
+      } catch (error) {
+        // libuv reports a missing directory as EACCES; say what OVS says.
+        const errno = !existsSync(dirname(path)) ? ENOENT : error instanceof ErrnoError ? error.errno : null;
+        const reason = errno !== null ? ovsStrerror(errno) : (error as Error).message;
+        throw new DaemonError(`${path}: could not initialize control socket (${reason})`);
+      }
       const socketPath = server.path;
       daemonAtExit(() => {
         try {

@@ -234,6 +234,12 @@ describe('ovs-ts vswitchd signals and command line', { skip: missing ?? false },
         const theirs = await runTool('ovs-vswitchd', args, box.env);
         assert.deepEqual([ours.code, ours.stderr], [theirs.code, theirs.stderr], args.join(' '));
       }
+      // A control socket that cannot be created: the same last line and status.
+      const badSocket = ['--unixctl=/nonexistent/x.ctl', '--enable-dummy', '--disable-system'];
+      const ours = await runTool(process.execPath, [OVS_TS, 'vswitchd', ...badSocket], box.env);
+      const theirs = await runTool('ovs-vswitchd', badSocket, box.env);
+      const lastLine = (text: string): string | undefined => text.trimEnd().split('\n').at(-1);
+      assert.deepEqual([ours.code, lastLine(ours.stderr)], [theirs.code, lastLine(theirs.stderr)]);
       const version = await runTool(process.execPath, [OVS_TS, 'vswitchd', '--version'], box.env);
       assert.match(version.stdout, /^ovs-vswitchd \(ovs-ts\) \d+\.\d+\.\d+\n$/);
       assert.deepEqual(box.files(), []);
