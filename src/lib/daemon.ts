@@ -169,7 +169,8 @@ function installSignalHandlers(): void {
  * survives exec: so the daemon is started through a tiny perl wrapper (perl is
  * essential on Debian) that checks for a live holder, locks and writes the
  * pidfile, then execs node with the same pid. OVS_TS_PIDFILE_FD names the
- * locked descriptor, which node keeps open until it exits.
+ * locked descriptor, which node keeps open until it exits. The struct flock
+ * layout in the script is Linux's on 64-bit machines (x86_64, aarch64).
  */
 const LOCK_WRAPPER = `
 use strict; use warnings; use Fcntl qw(:DEFAULT F_GETLK F_SETLK F_WRLCK F_UNLCK F_GETFD F_SETFD FD_CLOEXEC SEEK_SET);
@@ -190,7 +191,7 @@ syswrite($fh, "$$\n") or fail("$path.tmp: write failed ($!)");
 rename("$path.tmp", $path) or fail(qq{failed to rename "$path.tmp" to "$path" ($!)});
 my $flags = fcntl($fh, F_GETFD, 0);
 fcntl($fh, F_SETFD, $flags & ~FD_CLOEXEC);
-$ENV{${JSON.stringify('OVS_TS_PIDFILE_FD')}} = fileno($fh);
+$ENV{OVS_TS_PIDFILE_FD} = fileno($fh);
 exec { $command[0] } @command or fail("exec $command[0] failed ($!)");
 `;
 
