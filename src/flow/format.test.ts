@@ -132,3 +132,29 @@ test('formatFlow() prints receive metadata and conntrack state as ofproto/trace 
     + 'dl_src=00:00:00:00:00:00,dl_dst=00:00:00:00:00:00,ipv6_src=::,ipv6_dst=::,ipv6_label=0x00000,nw_proto=0,'
     + 'nw_tos=0,nw_ecn=0,nw_ttl=0,nw_frag=no');
 });
+
+test('formatFlow() prints the outer header of a tunnelled packet as ofproto/trace does', () => {
+  const outer = 'tun_ipv6_src=::,tun_ipv6_dst=::,tun_gbp_id=0,tun_gbp_flags=0,tun_tos=0,tun_ttl=0,';
+  const rest = 'in_port=1,vlan_tci=0x0000,dl_src=00:00:00:00:00:00,dl_dst=00:00:00:00:00:00,nw_src=0.0.0.0,'
+    + 'nw_dst=0.0.0.0,nw_proto=0,nw_tos=0,nw_ecn=0,nw_ttl=0,nw_frag=no';
+  let k = L.newKey();
+  k[L.IN_PORT] = 1;
+  k[L.TUN_ID_LO] = 5; // without the KEY flag, a tunnel key is not shown
+  k[L.TUN_IPV4_SRC] = 0x01010101;
+  k[L.TUN_IPV4_DST] = 0x02020202;
+  k[L.DL_TYPE] = 0x800;
+  assert.equal(formatFlow(k), `ip,tun_src=1.1.1.1,tun_dst=2.2.2.2,${outer}`
+    + `tun_erspan_ver=0,gtpu_flags=0,gtpu_msgtype=0,tun_flags=0,${rest}`);
+  k = L.newKey();
+  k[L.IN_PORT] = 1;
+  k[L.TUN_IPV4_DST] = 0x02020202;
+  k[L.TUN_FLAGS] = 8;
+  k[L.TUN_ERSPAN_VER] = 1;
+  k[L.TUN_ERSPAN_IDX] = 3;
+  k[L.DL_TYPE] = 0x800;
+  assert.equal(formatFlow(k), `ip,tun_src=0.0.0.0,tun_dst=2.2.2.2,${outer}`
+    + `tun_erspan_ver=1,tun_erspan_idx=0x3,gtpu_flags=0,gtpu_msgtype=0,tun_flags=oam,${rest}`);
+  k[L.TUN_FLAGS] = 8 | 4;
+  k[L.TUN_ID_LO] = 9;
+  assert.match(formatFlow(k), /^ip,tun_id=0x9,tun_src=0\.0\.0\.0,/);
+});

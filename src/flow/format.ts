@@ -476,10 +476,19 @@ function formatTunnel(out: Items, k: Uint32Array, m: Uint32Array): void {
   }
   if (m[L.TUN_GTPU_FLAGS] !== 0) out.add(`gtpu_flags=${altHex(k[L.TUN_GTPU_FLAGS])}`);
   if (m[L.TUN_GTPU_MSGTYPE] !== 0) out.add(`gtpu_msgtype=${k[L.TUN_GTPU_MSGTYPE]}`);
-  if ((m[L.TUN_FLAGS] & 8) !== 0) {
-    out.add(`tun_flags=${formatFlagsMasked(TUN_FLAG_NAMES, k[L.TUN_FLAGS] & 8, m[L.TUN_FLAGS] & 8, 0xffff)}`);
+  // Only "oam" is a public tunnel flag; a whole 16-bit mask prints as flags
+  // ("0", "oam"), a partial one as "+oam"/"-oam".
+  if ((m[L.TUN_FLAGS] & TUN_FLAG_OAM) !== 0) {
+    const mask = (m[L.TUN_FLAGS] & 0xffff) === 0xffff ? 0xffff : TUN_FLAG_OAM;
+    out.add(`tun_flags=${formatFlagsMasked(TUN_FLAG_NAMES, k[L.TUN_FLAGS] & TUN_FLAG_OAM, mask, 0xffff)}`);
   }
 }
+
+const TUN_FLAG_KEY = 4;
+const TUN_FLAG_OAM = 8;
+/** Outer header fields that matter for a packet received from a tunnel. */
+const TUNNEL_PACKET_WORDS = [L.TUN_TOS, L.TUN_TTL, L.TUN_TP_SRC, L.TUN_TP_DST, L.TUN_GBP_ID, L.TUN_GBP_FLAGS,
+  L.TUN_ERSPAN_VER, L.TUN_ERSPAN_IDX, L.TUN_ERSPAN_DIR, L.TUN_ERSPAN_HWID, L.TUN_GTPU_FLAGS, L.TUN_GTPU_MSGTYPE];
 
 /** Receive metadata that always matters for a packet. */
 const PACKET_METADATA_WORDS = [L.SKB_PRIORITY, L.PKT_MARK, L.CT_STATE, L.CT_ZONE, L.CT_MARK, L.RECIRC_ID, L.DP_HASH,
@@ -500,14 +509,13 @@ function maskWords(mask: Uint32Array, word: number, count: number): void {
 export function packetWildcards(key: Uint32Array, mask: Uint32Array): void {
   mask.fill(0);
   if (key[L.TUN_IPV4_DST] !== 0 || !allZero(key, L.TUN_IPV6_DST, 4)) {
-    maskWords(mask, L.TUN_ID_HI, 2);
+    // A packet that came through a tunnel: its outer header fields, and the
+    // tunnel key only when the tunnel had one.
+    if ((key[L.TUN_FLAGS] & TUN_FLAG_KEY) !== 0) maskWords(mask, L.TUN_ID_HI, 2);
     maskWords(mask, L.TUN_IPV4_SRC, 2);
     maskWords(mask, L.TUN_IPV6_SRC, 8);
-    mask[L.TUN_FLAGS] = 8;
-    mask[L.TUN_TOS] = 0xff;
-    mask[L.TUN_TTL] = 0xff;
-    mask[L.TUN_TP_SRC] = 0xffff;
-    mask[L.TUN_TP_DST] = 0xffff;
+    mask[L.TUN_FLAGS] = 0xffff;
+    for (let i = 0; i < TUNNEL_PACKET_WORDS.length; i++) mask[TUNNEL_PACKET_WORDS[i]] = 0xffffffff;
   } else if (key[L.TUN_ID_HI] !== 0 || key[L.TUN_ID_LO] !== 0) {
     maskWords(mask, L.TUN_ID_HI, 2);
   }
