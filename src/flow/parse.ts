@@ -1,0 +1,655 @@
+// The match text parser: turns ovs-ofctl flow syntax ("tcp,nw_src=10.0.0.0/8,
+// tp_dst=80") into a Match over the flow key layout, accepting what
+// `ovs-ofctl parse-flow` accepts and failing with its messages. The flow-mod
+// parser (src/openflow, issue #5) reuses it for the match part and receives the
+// other keywords (priority, cookie, actions, ...) through `onOther`.
+// Field knowledge comes from the table in src/flow/fields.ts.
+
+import { ParseError } from '../lib/errors.js';
+import {
+  fieldByName,
+  setFieldMasked,
+  TUN_METADATA_BYTES,
+  type MatchField,
+  type TunMetadataMap,
+} from './fields.js';
+import * as L from './layout.js';
+import { Match } from './match.js';
+
+export interface ParseMatchOptions {
+  /**
+   * Receives every keyword that is neither a field nor a protocol shorthand,
+   * with its value (undefined when the keyword had no "=value"; for
+   * `actions` the whole rest of the text). Returning false means "not mine"
+   * and makes the keyword an error, as it is without a callback.
+   */
+  onOther?: (name: string, value: string | undefined) => boolean | void;
+  /** Port names (as a switch reports them) accepted for port-valued fields. */
+  portNames?: ReadonlyMap<string, number>;
+  /**
+   * Where tun_metadataN options live. Options the map lacks are given the
+   * next free bytes (4-byte multiples, as large as the value needs) and added
+   * to the map, so a caller that passes a map learns the layout used.
+   */
+  tunMetadata?: TunMetadataMap;
+  /**
+   * Drop fields whose prerequisites the match does not establish (tp_src
+   * without tcp, ...), as Open vSwitch does when it encodes the flow.
+   * Default true.
+   */
+  normalize?: boolean;
+}
+
+/** Protocol shorthands: Ethertype and, for transport ones, IP protocol. */
+const SHORTHANDS: ReadonlyMap<string, readonly [number, number?]> = new Map<string, readonly [number, number?]>([
+  ['eth', [-1]],
+  ['ip', [0x0800]],
+  ['ipv4', [0x0800]],
+  ['ip4', [0x0800]],
+  ['ipv6', [0x86dd]],
+  ['ip6', [0x86dd]],
+  ['icmp', [0x0800, 1]],
+  ['icmp6', [0x86dd, 58]],
+  ['tcp', [0x0800, 6]],
+  ['tcp6', [0x86dd, 6]],
+  ['udp', [0x0800, 17]],
+  ['udp6', [0x86dd, 17]],
+  ['sctp', [0x0800, 132]],
+  ['sctp6', [0x86dd, 132]],
+  ['arp', [0x0806]],
+  ['rarp', [0x8035]],
+  ['mpls', [0x8847]],
+  ['mplsm', [0x8848]],
+]);
+
+/** Reserved OpenFlow 1.0 port names (matched without regard to case). */
+const PORT_NAMES: ReadonlyMap<string, number> = new Map([
+  ['UNSET', 0xfff7],
+  ['IN_PORT', 0xfff8],
+  ['TABLE', 0xfff9],
+  ['NORMAL', 0xfffa],
+  ['FLOOD', 0xfffb],
+  ['ALL', 0xfffc],
+  ['CONTROLLER', 0xfffd],
+  ['LOCAL', 0xfffe],
+  ['ANY', 0xffff],
+  ['NONE', 0xffff],
+]);
+
+/** A flag set (tcp_flags, ct_state, tun_flags): bit names and what errors call it. */
+interface FlagSet {
+  readonly names: ReadonlyArray<readonly [string, number]>;
+  /** Bits that may be matched. */
+  readonly allowed: number;
+  /** Word for "unknown X flag(s)". */
+  readonly what: string;
+  /** Phrase for "Each X can be specified only once". */
+  readonly each: string;
+}
+
+const TCP_FLAGS: FlagSet = {
+  names: [
+    ['fin', 0x001], ['syn', 0x002], ['rst', 0x004], ['psh', 0x008], ['ack', 0x010], ['urg', 0x020],
+    ['ece', 0x040], ['cwr', 0x080], ['ns', 0x100], ['[200]', 0x200], ['[400]', 0x400], ['[800]', 0x800],
+  ],
+  allowed: 0x0fff,
+  what: 'TCP',
+  each: 'TCP flag',
+};
+
+const CT_STATE_FLAGS: FlagSet = {
+  names: [
+    ['new', 0x01], ['est', 0x02], ['rel', 0x04], ['rpl', 0x08],
+    ['inv', 0x10], ['trk', 0x20], ['snat', 0x40], ['dnat', 0x80],
+  ],
+  allowed: 0xff,
+  what: 'ct_state',
+  each: 'ct_state flag',
+};
+
+const TUNNEL_FLAGS: FlagSet = {
+  names: [['oam', 0x1]],
+  allowed: 0x1,
+  what: 'tunnel',
+  each: 'tunnel flag',
+};
+
+/** ip_frag names: value and mask over FLOW_NW_FRAG_ANY (1) | FLOW_NW_FRAG_LATER (2). */
+const FRAG_NAMES: ReadonlyMap<string, readonly [number, number]> = new Map([
+  ['no', [0, 3]],
+  ['yes', [1, 1]],
+  ['first', [1, 3]],
+  ['later', [3, 3]],
+  ['not_later', [0, 2]],
+]);
+
+// --- Tokens ------------------------------------------------------------------
+
+const DELIMITERS = ' \t\r\n,';
+
+/**
+ * Splits flow text into keyword/value pairs the way ovs-ofctl does: pairs are
+ * separated by commas or white space, a value follows "=" or ":" and may hold
+ * delimiters inside parentheses, and "name(value)" is also a pair.
+ */
+function* tokens(text: string): Generator<{ name: string; value: string | undefined; rest: string }> {
+  let i = 0;
+  const n = text.length;
+  while (i < n) {
+    while (i < n && DELIMITERS.includes(text[i])) i++;
+    if (i >= n) return;
+    const start = i;
+    while (i < n && !DELIMITERS.includes(text[i]) && !'=:()'.includes(text[i])) i++;
+    const name = text.slice(start, i);
+    let value: string | undefined;
+    const rest = i < n && (text[i] === '=' || text[i] === ':') ? text.slice(i + 1) : '';
+    if (i < n && (text[i] === '=' || text[i] === ':')) {
+      i++;
+      const vstart = i;
+      let depth = 0;
+      while (i < n && (depth > 0 || !DELIMITERS.includes(text[i]))) {
+        if (text[i] === '(') depth++;
+        else if (text[i] === ')' && depth > 0) depth--;
+        i++;
+      }
+      value = text.slice(vstart, i);
+    } else if (i < n && text[i] === '(') {
+      i++;
+      const vstart = i;
+      let depth = 1;
+      while (i < n && depth > 0) {
+        if (text[i] === '(') depth++;
+        else if (text[i] === ')') depth--;
+        i++;
+      }
+      value = text.slice(vstart, depth === 0 ? i - 1 : i);
+    } else if (i < n && text[i] === ')') {
+      i++;
+    }
+    yield { name, value, rest };
+  }
+}
+
+// --- Numbers -----------------------------------------------------------------
+
+/**
+ * Parses an unsigned integer the way C's strtoull with base 0 reads flow text:
+ * optional "+", "0x" hex (no digits means 0), a leading 0 for octal, else
+ * decimal. A "-" makes the value wrap, which callers report as too large.
+ */
+function parseInteger(text: string): bigint | null {
+  let s = text;
+  let negative = false;
+  if (s.startsWith('+')) s = s.slice(1);
+  else if (s.startsWith('-')) {
+    negative = true;
+    s = s.slice(1);
+  }
+  let v: bigint;
+  if (/^0[xX][0-9a-fA-F]*$/.test(s)) v = s.length > 2 ? BigInt('0x' + s.slice(2)) : 0n;
+  else if (/^0[0-7]*$/.test(s)) v = s.length > 1 ? BigInt('0o' + s.slice(1)) : 0n;
+  else if (/^[1-9][0-9]*$/.test(s)) v = BigInt(s);
+  else return null;
+  return negative && v !== 0n ? -v : v;
+}
+
+function bigintToBytes(v: bigint, size: number): Uint8Array {
+  const out = new Uint8Array(size);
+  for (let i = size - 1; i >= 0; i--) {
+    out[i] = Number(v & 0xffn);
+    v >>= 8n;
+  }
+  return out;
+}
+
+function allOnes(size: number): Uint8Array {
+  return new Uint8Array(size).fill(0xff);
+}
+
+// --- Addresses ---------------------------------------------------------------
+
+/** One dotted-quad part, read like scanf("%hhu"): decimal, wraps at 256. */
+function ipv4Octet(part: string): number | null {
+  if (!/^\s*[+-]?[0-9]+$/.test(part)) return null;
+  const v = Number(BigInt(part.trim().replace(/^\+/, '')) % 256n);
+  return (v + 256) % 256;
+}
+
+function parseIpv4Address(text: string): Uint8Array | null {
+  const parts = text.split('.');
+  if (parts.length !== 4) return null;
+  const out = new Uint8Array(4);
+  for (let i = 0; i < 4; i++) {
+    const b = ipv4Octet(parts[i]);
+    if (b === null) return null;
+    out[i] = b;
+  }
+  return out;
+}
+
+function prefixMask(bits: number, size: number): Uint8Array {
+  const out = new Uint8Array(size);
+  for (let i = 0; i < size; i++) {
+    const n = Math.max(0, Math.min(8, bits - i * 8));
+    out[i] = (0xff00 >> n) & 0xff;
+  }
+  return out;
+}
+
+function parseIpv6Address(text: string): Uint8Array | null {
+  let s = text;
+  // A trailing dotted quad stands for the last two groups.
+  const lastColon = s.lastIndexOf(':');
+  if (lastColon >= 0 && s.slice(lastColon + 1).includes('.')) {
+    const v4 = s.slice(lastColon + 1);
+    if (!/^\d{1,3}(\.\d{1,3}){3}$/.test(v4)) return null;
+    const p = v4.split('.').map(Number);
+    if (p.some((x) => x > 255)) return null;
+    s = `${s.slice(0, lastColon + 1)}${((p[0] << 8) | p[1]).toString(16)}:${((p[2] << 8) | p[3]).toString(16)}`;
+  }
+  const halves = s.split('::');
+  if (halves.length > 2) return null;
+  const groupsOf = (part: string): number[] | null => {
+    if (part === '') return [];
+    const out: number[] = [];
+    for (const g of part.split(':')) {
+      if (!/^[0-9a-fA-F]{1,4}$/.test(g)) return null;
+      out.push(parseInt(g, 16));
+    }
+    return out;
+  };
+  const head = groupsOf(halves[0]);
+  const tail = halves.length === 2 ? groupsOf(halves[1]) : [];
+  if (!head || !tail) return null;
+  const total = head.length + tail.length;
+  if (halves.length === 2 ? total > 7 : total !== 8) return null;
+  const groups = [...head, ...new Array<number>(8 - total).fill(0), ...tail];
+  const out = new Uint8Array(16);
+  for (let i = 0; i < 8; i++) {
+    out[2 * i] = groups[i] >> 8;
+    out[2 * i + 1] = groups[i] & 0xff;
+  }
+  return out;
+}
+
+/** One MAC part, read like scanf("%hhx"). */
+function parseEthernetAddress(text: string): Uint8Array | null {
+  const parts = text.split(':');
+  if (parts.length !== 6) return null;
+  const out = new Uint8Array(6);
+  for (let i = 0; i < 6; i++) {
+    const m = /^\s*([+-]?)(?:0[xX])?([0-9a-fA-F]+)$/.exec(parts[i]);
+    if (!m) return null;
+    const v = Number(BigInt('0x' + m[2]) % 256n);
+    out[i] = m[1] === '-' ? (256 - v) % 256 : v;
+  }
+  return out;
+}
+
+// --- Field values ------------------------------------------------------------
+
+interface Parsed {
+  value: Uint8Array;
+  mask: Uint8Array;
+}
+
+function splitMask(s: string): [string, string | undefined] {
+  const slash = s.indexOf('/');
+  return slash < 0 ? [s, undefined] : [s.slice(0, slash), s.slice(slash + 1)];
+}
+
+function parseIntegerField(f: MatchField, s: string): Parsed {
+  const [v, m] = splitMask(s);
+  const value = parseInteger(v);
+  if (value === null) throw new ParseError(`${s}: bad syntax for ${f.name} value`);
+  const limit = 1n << BigInt(f.bytes * 8);
+  if (value < 0n || value >= limit) throw new ParseError(`${s}: value too large for ${f.bytes}-byte field ${f.name}`);
+  let mask = limit - 1n;
+  if (m !== undefined) {
+    const parsed = parseInteger(m);
+    if (parsed === null) throw new ParseError(`${s}: bad syntax for ${f.name} mask`);
+    if (parsed < 0n || parsed >= limit) throw new ParseError(`${s}: mask too large for ${f.bytes}-byte field ${f.name}`);
+    mask = parsed;
+  }
+  return { value: bigintToBytes(value, f.bytes), mask: bigintToBytes(mask, f.bytes) };
+}
+
+function parseIpv4Field(s: string): Parsed {
+  const [v, m] = splitMask(s);
+  const value = parseIpv4Address(v);
+  if (!value) throw new ParseError(`${s}: invalid IP address`);
+  if (m === undefined) return { value, mask: allOnes(4) };
+  const dotted = parseIpv4Address(m);
+  if (dotted) return { value, mask: dotted };
+  if (!/^[+-]?[0-9]+$/.test(m)) throw new ParseError(`${s}: invalid IP address`);
+  const bits = Number(m);
+  if (bits < 0 || bits > 32) throw new ParseError(`${s}: IPv4 network prefix bits not between 0 and 32, inclusive`);
+  return { value, mask: prefixMask(bits, 4) };
+}
+
+function parseIpv6Field(s: string): Parsed {
+  const [v, m] = splitMask(s);
+  const value = parseIpv6Address(v);
+  if (!value) throw new ParseError(`${s}: invalid IPv6 address`);
+  if (m === undefined) return { value, mask: allOnes(16) };
+  const full = parseIpv6Address(m);
+  if (full) return { value, mask: full };
+  if (!/^[+-]?[0-9]+$/.test(m)) throw new ParseError(`${s}: invalid IPv6 address`);
+  const bits = Number(m);
+  if (bits < 0 || bits > 128) {
+    throw new ParseError(`${s}: IPv6 network prefix bits not between 0 and 128, inclusive`);
+  }
+  return { value, mask: prefixMask(bits, 16) };
+}
+
+function parseEthernetField(s: string): Parsed {
+  const [v, m] = splitMask(s);
+  const value = parseEthernetAddress(v);
+  const mask = m === undefined ? allOnes(6) : parseEthernetAddress(m);
+  if (!value || !mask) throw new ParseError(`${s}: invalid Ethernet address`);
+  return { value, mask };
+}
+
+/**
+ * A port: a reserved name, a switch's port name, or a decimal number in the
+ * OpenFlow 1.0 range or the OpenFlow 1.1 reserved range (0xffffff00 and up,
+ * which maps onto 0xff00 and up). Null when it is none of those.
+ */
+function parsePort(s: string, portNames?: ReadonlyMap<string, number>): number | null {
+  const named = PORT_NAMES.get(s.toUpperCase()) ?? portNames?.get(s);
+  if (named !== undefined) return named;
+  if (!/^\s*\+?[0-9]+$/.test(s)) return null;
+  const v = Number(s.trim().replace(/^\+/, ''));
+  if (v < 0x10000) return v;
+  if (v >= 0xffffff00 && v <= 0xffffffff) return v - 0xffff0000;
+  return null;
+}
+
+function parseFlags(set: FlagSet, f: MatchField, s: string): Parsed {
+  let value = 0;
+  let mask = 0;
+  if (s.startsWith('+') || s.startsWith('-')) {
+    // "+syn-ack": each named flag must be set (+) or clear (-).
+    const re = /([+-])([^+-]*)/g;
+    for (const m of s.matchAll(re)) {
+      const bit = set.names.find(([name]) => name === m[2])?.[1];
+      if (bit === undefined) throw new ParseError(`${m[2]}: unknown ${set.what} flag(s)`);
+      if (mask & bit) throw new ParseError(`${m[2]}: Each ${set.each} can be specified only once`);
+      mask |= bit;
+      if (m[1] === '+') value |= bit;
+    }
+  } else {
+    const [v, m] = splitMask(s);
+    const num = parseInteger(v);
+    if (num !== null) {
+      const limit = BigInt(2 ** (f.bytes * 8));
+      const mnum = m === undefined ? BigInt(set.allowed) : parseInteger(m);
+      if (mnum === null || num < 0n || num >= limit || mnum < 0n || mnum >= limit) {
+        throw new ParseError(`${s}: unknown ${set.what} flag(s)`);
+      }
+      if ((num & ~BigInt(set.allowed)) !== 0n || (m !== undefined && (mnum & ~BigInt(set.allowed)) !== 0n)) {
+        throw new ParseError(`${s}: unknown ${set.what} flag(s)`);
+      }
+      value = Number(num);
+      mask = Number(mnum);
+    } else {
+      // "syn|ack": exactly these flags, the others clear.
+      for (const name of s.split('|')) {
+        if (name === '') continue;
+        const bit = set.names.find(([n]) => n === name)?.[1];
+        if (bit === undefined) throw new ParseError(`${s}: unknown ${set.what} flag(s)`);
+        value |= bit;
+      }
+      mask = set.allowed;
+    }
+  }
+  return { value: bigintToBytes(BigInt(value >>> 0), f.bytes), mask: bigintToBytes(BigInt(mask >>> 0), f.bytes) };
+}
+
+function parsePacketType(f: MatchField, s: string): Parsed {
+  if (!s.startsWith('(')) throw new ParseError(`${s}: bad syntax for packet type missing '('`);
+  const body = s.slice(1);
+  const comma = body.indexOf(',');
+  const nsText = comma < 0 ? body : body.slice(0, comma);
+  const ns = parseInteger(nsText.trim());
+  if (comma < 0 || ns === null || ns < 0n || ns > 0xffffn) {
+    throw new ParseError(`${body}: bad syntax for packet type ns`);
+  }
+  const rest = body.slice(comma + 1);
+  const close = rest.indexOf(')');
+  const typeText = close < 0 ? rest : rest.slice(0, close);
+  const type = parseInteger(typeText.trim());
+  if (type === null || type < 0n || type > 0xffffn) {
+    throw new ParseError(`${rest}: bad syntax for packet type ns_type`);
+  }
+  if (close < 0) throw new ParseError(`${rest}: bad syntax for packet type missing ')'`);
+  return { value: bigintToBytes((ns << 16n) | type, 4), mask: allOnes(f.bytes) };
+}
+
+function parseTunMetadata(
+  f: MatchField,
+  s: string,
+  map: TunMetadataMap,
+): Parsed {
+  const [v, m] = splitMask(s);
+  const value = parseInteger(v);
+  if (value === null) throw new ParseError(`${s}: bad syntax for ${f.name} value`);
+  const mask = m === undefined ? undefined : parseInteger(m);
+  if (mask === null) throw new ParseError(`${s}: bad syntax for ${f.name} mask`);
+  const index = f.tunMetadataIndex as number;
+  let loc = map.get(index);
+  const needed = (x: bigint): number => Math.max(1, Math.ceil(x.toString(16).length / 2));
+  const limit = 1n << BigInt(f.bytes * 8);
+  if (value < 0n || value >= limit) throw new ParseError(`${s}: value too large for ${f.bytes}-byte field ${f.name}`);
+  if (mask !== undefined && (mask < 0n || mask >= limit)) {
+    throw new ParseError(`${s}: mask too large for ${f.bytes}-byte field ${f.name}`);
+  }
+  if (!loc) {
+    const length = Math.ceil(Math.max(needed(value), mask === undefined ? 1 : needed(mask)) / 4) * 4;
+    let offset = 0;
+    for (const other of map.values()) offset = Math.max(offset, other.offset + other.length);
+    if (offset + length > TUN_METADATA_BYTES) {
+      throw new ParseError(`${s}: no room left in tunnel metadata for ${f.name}`);
+    }
+    loc = { offset, length };
+    map.set(index, loc);
+  }
+  const size = loc.length;
+  if (value >= 1n << BigInt(size * 8)) {
+    throw new ParseError(`${s}: value too large for ${size}-byte field ${f.name}`);
+  }
+  const fullMask = (1n << BigInt(size * 8)) - 1n;
+  return {
+    value: bigintToBytes(value, size),
+    mask: bigintToBytes(mask === undefined ? fullMask : mask & fullMask, size),
+  };
+}
+
+/** Parses `text` as a value of field `f`; throws ParseError as ovs-ofctl reports. */
+function parseFieldValue(
+  f: MatchField,
+  s: string,
+  options: ParseMatchOptions & { tunMetadata: TunMetadataMap },
+): Parsed {
+  if (f.tunMetadataIndex !== undefined) return parseTunMetadata(f, s, options.tunMetadata);
+  let parsed: Parsed;
+  switch (f.format) {
+    case 'decimal':
+    case 'hex':
+      parsed = parseIntegerField(f, s);
+      break;
+    case 'ipv4':
+      parsed = parseIpv4Field(s);
+      break;
+    case 'ipv6':
+      parsed = parseIpv6Field(s);
+      break;
+    case 'ethernet':
+      parsed = parseEthernetField(s);
+      break;
+    case 'ofp-port':
+    case 'ofp11-port': {
+      const port = parsePort(s, options.portNames);
+      if (port === null) {
+        throw new ParseError(
+          f.format === 'ofp-port'
+            ? `${s}: invalid or unknown port for ${f.name}`
+            : `${s}: port value out of range for ${f.name}`,
+        );
+      }
+      return { value: bigintToBytes(BigInt(port), f.bytes), mask: allOnes(f.bytes) };
+    }
+    case 'frag': {
+      const frag = FRAG_NAMES.get(s);
+      if (!frag) {
+        throw new ParseError(
+          `${s}: unknown fragment type (valid types are "no", "yes", "first", "later", "not_later"`,
+        );
+      }
+      return { value: Uint8Array.of(frag[0]), mask: Uint8Array.of(frag[1]) };
+    }
+    case 'tcp-flags':
+      return parseFlags(TCP_FLAGS, f, s);
+    case 'ct-state':
+      return parseFlags(CT_STATE_FLAGS, f, s);
+    case 'tunnel-flags':
+      return parseFlags(TUNNEL_FLAGS, f, s);
+    case 'packet-type':
+      return parsePacketType(f, s);
+  }
+  if (!f.maskable) {
+    // A field without masks takes only "all bits" or "no bits".
+    const ones = parsed.mask.every((b) => b === 0xff);
+    const zeros = parsed.mask.every((b) => b === 0);
+    if (!ones && !zeros) throw new ParseError(`${s}: invalid mask for field ${f.name}`);
+  }
+  return parsed;
+}
+
+// --- Setting fields ------------------------------------------------------------
+
+const VLAN_CFI = 0x1000;
+
+/** Replaces the TCI bits under `bits` (the TPID half of the word is left alone). */
+function setTciBits(match: Match, value: number, mask: number, bits: number): void {
+  const w = L.VLAN0;
+  match.mask[w] = ((match.mask[w] & ~bits) | (mask & bits)) >>> 0;
+  match.key[w] = (((match.key[w] & ~bits) | (value & bits)) & match.mask[w]) >>> 0;
+}
+
+function setField(match: Match, f: MatchField, parsed: Parsed, options: { tunMetadata: TunMetadataMap }): void {
+  const uint = (b: Uint8Array): number => b.reduce((acc, x) => acc * 256 + x, 0);
+  if (f.special === 'dl_vlan') {
+    // OpenFlow 1.0: 0xffff means "no VLAN header"; otherwise the VID with
+    // the present bit.
+    const v = uint(parsed.value);
+    if (uint(parsed.mask) === 0) setTciBits(match, 0, 0, 0x1fff);
+    else if (v === 0xffff) setTciBits(match, 0, 0xffff, 0xffff);
+    else setTciBits(match, (v & 0x0fff) | VLAN_CFI, 0x1fff, 0x1fff);
+    return;
+  }
+  if (f.special === 'vlan_pcp') {
+    // A priority implies a VLAN header, so the present bit joins the match.
+    const v = uint(parsed.value);
+    if (uint(parsed.mask) === 0) setTciBits(match, 0, 0, 0xe000);
+    else setTciBits(match, ((v & 7) << 13) | VLAN_CFI, 0xf000, 0xf000);
+    return;
+  }
+  setFieldMasked(match, f, { value: parsed.value, mask: parsed.mask, tunMetadata: options.tunMetadata });
+}
+
+// --- Normalisation -------------------------------------------------------------
+
+function clearWords(match: Match, word: number, count: number): boolean {
+  let changed = false;
+  for (let w = word; w < word + count; w++) {
+    if (match.mask[w] !== 0) changed = true;
+    match.mask[w] = 0;
+    match.key[w] = 0;
+  }
+  return changed;
+}
+
+/**
+ * Clears the header fields whose prerequisites `match` does not establish:
+ * L3 fields without their Ethertype, L4 fields without their IP protocol,
+ * ND fields without an ICMPv6 ND type, MPLS without an MPLS Ethertype. Open
+ * vSwitch does the same (silently) when it encodes a flow, so `tp_src=80`
+ * alone matches everything. Conntrack fields are left alone, as it does.
+ * Returns true when something was cleared.
+ */
+export function normalizeMatch(match: Match): boolean {
+  const exact = (w: number, m: number): boolean => (match.mask[w] & m) === m;
+  const packetTypeKnown = exact(L.PACKET_TYPE, 0xffffffff);
+  const packetType = match.key[L.PACKET_TYPE];
+  let changed = false;
+  if (packetTypeKnown && packetType !== 0) {
+    // Not an Ethernet packet: no Ethernet addresses or VLAN headers.
+    changed = clearWords(match, L.DL_DST_HI, 4) || changed;
+    changed = clearWords(match, L.VLAN0, L.VLAN_HEADERS) || changed;
+  }
+  let dlType = exact(L.DL_TYPE, 0xffff) ? match.key[L.DL_TYPE] & 0xffff : -1;
+  if (dlType < 0 && packetTypeKnown && packetType >>> 16 === 1) dlType = packetType & 0xffff;
+  const ipv4 = dlType === 0x0800;
+  const ipv6 = dlType === 0x86dd;
+  const arp = dlType === 0x0806 || dlType === 0x8035;
+  const mpls = dlType === 0x8847 || dlType === 0x8848;
+  const ip = ipv4 || ipv6;
+  const proto = exact(L.NW_PROTO, 0xff) ? match.key[L.NW_PROTO] & 0xff : -1;
+  if (!mpls) changed = clearWords(match, L.MPLS_LSE0, L.MPLS_LABELS) || changed;
+  if (!ipv4 && !arp) changed = clearWords(match, L.NW_SRC, 2) || changed;
+  if (!ipv6) {
+    changed = clearWords(match, L.IPV6_SRC, 8) || changed;
+    changed = clearWords(match, L.IPV6_LABEL, 1) || changed;
+  }
+  if (!ip) changed = clearWords(match, L.NW_FRAG, 3) || changed;
+  if (!ip && !arp) changed = clearWords(match, L.NW_PROTO, 1) || changed;
+  const transport =
+    ip && (proto === 6 || proto === 17 || proto === 132 || (ipv4 && proto === 1) || (ipv6 && proto === 58));
+  if (!transport) changed = clearWords(match, L.TP_SRC, 2) || changed;
+  if (!(ip && proto === 6)) changed = clearWords(match, L.TCP_FLAGS, 1) || changed;
+  const icmpType = transport && ipv6 && proto === 58 && exact(L.TP_SRC, 0xff) ? match.key[L.TP_SRC] & 0xff : -1;
+  const nd = icmpType === 135 || icmpType === 136;
+  if (!nd) changed = clearWords(match, L.ND_TARGET, 6) || changed;
+  if (!arp && icmpType !== 135) changed = clearWords(match, L.ARP_SHA_HI, 2) || changed;
+  if (!arp && icmpType !== 136) changed = clearWords(match, L.ARP_THA_HI, 2) || changed;
+  return changed;
+}
+
+// --- Entry point ---------------------------------------------------------------
+
+/**
+ * Parses the match part of ovs-ofctl flow text into a Match. Keywords that
+ * are not match fields go to `options.onOther`; without it (or when it
+ * returns false) they are errors worded as ovs-ofctl words them. Throws
+ * ParseError, whose message is what ovs-ofctl prints after "ovs-ofctl: ".
+ */
+export function parseMatch(text: string, options: ParseMatchOptions = {}): Match {
+  const match = new Match();
+  const tunMetadata = options.tunMetadata ?? new Map();
+  for (const { name, value, rest } of tokens(text)) {
+    if (name === 'actions' && value !== undefined && options.onOther) {
+      // The actions take the rest of the text, delimiters and all.
+      if (options.onOther(name, rest) !== false) break;
+    }
+    const shorthand = SHORTHANDS.get(name);
+    if (shorthand) {
+      const [dlType, nwProto] = shorthand;
+      if (dlType >= 0) match.setMasked(L.DL_TYPE, dlType, 0xffff);
+      if (nwProto !== undefined) match.setMasked(L.NW_PROTO, nwProto, 0xff);
+      continue;
+    }
+    const f = fieldByName(name);
+    if (f) {
+      // A field named without a value (or with an empty one) reads "0/0".
+      const text = value === undefined || value === '' ? '0/0' : value;
+      setField(match, f, parseFieldValue(f, text, { ...options, tunMetadata }), { tunMetadata });
+      continue;
+    }
+    if (options.onOther && options.onOther(name, value) !== false) continue;
+    if (value === undefined || value === '') throw new ParseError(`field ${name} missing value`);
+    throw new ParseError(`unknown keyword ${name}`);
+  }
+  if (options.normalize !== false) normalizeMatch(match);
+  return match;
+}
