@@ -172,25 +172,34 @@ function* tokens(text: string): Generator<{ name: string; value: string | undefi
 
 // --- Numbers -----------------------------------------------------------------
 
+/** Stands for a number that does not fit the 64 bits strtoull() reads. */
+const TOO_LARGE = 1n << 1024n;
+const UINT64_LIMIT = 1n << 64n;
+
 /**
- * Parses an unsigned integer the way C's strtoull with base 0 reads flow text:
- * optional "+", "0x" hex (no digits means 0), a leading 0 for octal, else
- * decimal. A "-" makes the value wrap, which callers report as too large.
+ * Parses an unsigned integer the way flow text numbers read: like C's
+ * strtoull() with base 0 (optional sign, "0x" hex where no digits means 0, a
+ * leading 0 for octal, else decimal; "-" wraps modulo 2^64; more than 64 bits
+ * is too large), except that unsigned hex may be as long as a wide field
+ * needs. Null when the text is not a number.
  */
 function parseInteger(text: string): bigint | null {
   let s = text;
-  let negative = false;
-  if (s.startsWith('+')) s = s.slice(1);
-  else if (s.startsWith('-')) {
-    negative = true;
+  let sign = '';
+  if (s.startsWith('+') || s.startsWith('-')) {
+    sign = s[0];
     s = s.slice(1);
   }
   let v: bigint;
-  if (/^0[xX][0-9a-fA-F]*$/.test(s)) v = s.length > 2 ? BigInt('0x' + s.slice(2)) : 0n;
-  else if (/^0[0-7]*$/.test(s)) v = s.length > 1 ? BigInt('0o' + s.slice(1)) : 0n;
+  let hex = false;
+  if (/^0[xX][0-9a-fA-F]*$/.test(s)) {
+    v = s.length > 2 ? BigInt('0x' + s.slice(2)) : 0n;
+    hex = true;
+  } else if (/^0[0-7]*$/.test(s)) v = s.length > 1 ? BigInt('0o' + s.slice(1)) : 0n;
   else if (/^[1-9][0-9]*$/.test(s)) v = BigInt(s);
   else return null;
-  return negative && v !== 0n ? -v : v;
+  if (v >= UINT64_LIMIT && !(hex && sign === '')) return TOO_LARGE;
+  return sign === '-' && v !== 0n ? UINT64_LIMIT - v : v;
 }
 
 function bigintToBytes(v: bigint, size: number): Uint8Array {
