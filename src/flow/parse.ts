@@ -588,7 +588,7 @@ function clearWords(match: Match, word: number, count: number): boolean {
  * Returns true when something was cleared.
  */
 export function normalizeMatch(match: Match): boolean {
-  const exact = (w: number, m: number): boolean => (match.mask[w] & m) === m;
+  const exact = (w: number, m: number): boolean => ((match.mask[w] & m) >>> 0) === m;
   const packetTypeKnown = exact(L.PACKET_TYPE, 0xffffffff);
   const packetType = match.key[L.PACKET_TYPE];
   let changed = false;
