@@ -60,8 +60,8 @@ test('every field lies inside the key and its word mask fits its bits', () => {
     if (f.words === 1) {
       assert.notEqual(f.wordMask, 0, f.name);
       assert.ok(f.bits <= f.bytes * 8, f.name);
-      const widest = f.bits >= 32 ? 0xffffffff : ((2 ** f.bits - 1) * 2 ** f.shift) >>> 0;
-      assert.equal((f.wordMask & ~widest) >>> 0, 0, `${f.name} covers bits beyond its width`);
+      const widest = f.bytes >= 4 ? 0xffffffff : ((2 ** (f.bytes * 8) - 1) * 2 ** f.shift) >>> 0;
+      assert.equal((f.wordMask & ~widest) >>> 0, 0, `${f.name} covers bits beyond its bytes`);
     } else {
       assert.ok(f.bytes <= f.words * 4 || f.tunMetadataIndex !== undefined, f.name);
     }

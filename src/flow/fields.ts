@@ -87,7 +87,10 @@ export interface MatchField {
   readonly aliases: readonly string[];
   /** Width in bytes on the wire ("value too large for N-byte field"). */
   readonly bytes: number;
-  /** Significant bits (ovs-fields(7) "only the least-significant N bits"). */
+  /**
+   * Significant bits (ovs-fields(7) "only the least-significant N bits"):
+   * subfields "field[start..end]" must end below this.
+   */
   readonly bits: number;
   /** Whether arbitrary bitwise masks are allowed. */
   readonly maskable: boolean;
@@ -229,13 +232,14 @@ function buildFields(): MatchField[] {
     headers: [['NXM_NX', 'NXM_NX_TUN_GBP_FLAGS', 39]] });
   // The ERSPAN fields keep their whole byte(s) in the key: Open vSwitch stores
   // tun_erspan_ver=16 as given, so truncating to the documented bits would differ.
-  add({ name: 'tun_erspan_ver', bytes: 1, maskable: true, format: 'decimal', word: L.TUN_ERSPAN_VER,
+  // Their `bits` still bound subfields, as in Open vSwitch.
+  add({ name: 'tun_erspan_ver', bytes: 1, bits: 4, wordMask: 0xff, maskable: true, format: 'decimal', word: L.TUN_ERSPAN_VER,
     headers: [['NXOXM_ET', 'NXOXM_ET_ERSPAN_VER', 12]] });
-  add({ name: 'tun_erspan_idx', bytes: 4, maskable: true, format: 'hex', word: L.TUN_ERSPAN_IDX,
+  add({ name: 'tun_erspan_idx', bytes: 4, bits: 20, wordMask: 0xffffffff, maskable: true, format: 'hex', word: L.TUN_ERSPAN_IDX,
     headers: [['NXOXM_ET', 'NXOXM_ET_ERSPAN_IDX', 11]] });
-  add({ name: 'tun_erspan_dir', bytes: 1, maskable: true, format: 'decimal', word: L.TUN_ERSPAN_DIR,
+  add({ name: 'tun_erspan_dir', bytes: 1, bits: 1, wordMask: 0xff, maskable: true, format: 'decimal', word: L.TUN_ERSPAN_DIR,
     headers: [['NXOXM_ET', 'NXOXM_ET_ERSPAN_DIR', 13]] });
-  add({ name: 'tun_erspan_hwid', bytes: 1, maskable: true, format: 'hex', word: L.TUN_ERSPAN_HWID,
+  add({ name: 'tun_erspan_hwid', bytes: 1, bits: 6, wordMask: 0xff, maskable: true, format: 'hex', word: L.TUN_ERSPAN_HWID,
     headers: [['NXOXM_ET', 'NXOXM_ET_ERSPAN_HWID', 14]] });
   add({ name: 'tun_gtpu_flags', bytes: 1, maskable: true, format: 'hex', writable: false, word: L.TUN_GTPU_FLAGS,
     headers: [['NXOXM_ET', 'NXOXM_ET_GTPU_FLAGS', 15]] });
@@ -279,9 +283,10 @@ function buildFields(): MatchField[] {
   // The VLAN word is TPID << 16 | TCI; these fields cover parts of the TCI.
   add({ name: 'vlan_tci', bytes: 2, maskable: true, prerequisite: 'ethernet', format: 'hex', word: L.VLAN0,
     headers: [['NXM_OF', 'NXM_OF_VLAN_TCI', 4]] });
-  // vlan_vid includes the present bit 0x1000 (OFPVID_PRESENT), as in OXM.
-  add({ name: 'vlan_vid', bytes: 2, bits: 13, maskable: true, prerequisite: 'ethernet', format: 'decimal',
-    word: L.VLAN0, headers: [['OXM_OF', 'OXM_OF_VLAN_VID', 6]] });
+  // vlan_vid is 12 bits wide but a whole value also carries the present bit
+  // 0x1000 (OFPVID_PRESENT), as in OXM, so its word mask covers 13 bits.
+  add({ name: 'vlan_vid', bytes: 2, bits: 12, maskable: true, prerequisite: 'ethernet', format: 'decimal',
+    word: L.VLAN0, wordMask: 0x1fff, headers: [['OXM_OF', 'OXM_OF_VLAN_VID', 6]] });
   add({ name: 'vlan_pcp', bytes: 1, bits: 3, maskable: false, prerequisite: 'vlan-vid', format: 'decimal',
     word: L.VLAN0, shift: 13, special: 'vlan_pcp', headers: [['OXM_OF', 'OXM_OF_VLAN_PCP', 7]] });
   // OpenFlow 1.0 names: dl_vlan is the VID alone (0xffff: no VLAN header).
@@ -327,7 +332,8 @@ function buildFields(): MatchField[] {
     format: 'decimal', word: L.NW_TOS, headers: [['NXM_NX', 'NXM_NX_IP_ECN', 28], ['OXM_OF', 'OXM_OF_IP_ECN', 9]] });
 
   // --- ARP (overlaid on the IPv4 words and nw_proto, as in OVS) ---
-  add({ name: 'arp_op', bytes: 2, bits: 8, maskable: false, prerequisite: 'arp', format: 'decimal', word: L.NW_PROTO,
+  // arp_op is 16 bits wide, but the key keeps its low byte (as OVS's nw_proto).
+  add({ name: 'arp_op', bytes: 2, wordMask: 0xff, maskable: false, prerequisite: 'arp', format: 'decimal', word: L.NW_PROTO,
     headers: [['NXM_OF', 'NXM_OF_ARP_OP', 15], ['OXM_OF', 'OXM_OF_ARP_OP', 21]] });
   add({ name: 'arp_spa', bytes: 4, maskable: true, prerequisite: 'arp', format: 'ipv4', word: L.NW_SRC,
     headers: [['NXM_OF', 'NXM_OF_ARP_SPA', 16], ['OXM_OF', 'OXM_OF_ARP_SPA', 22]] });
@@ -393,9 +399,8 @@ for (const f of MATCH_FIELDS) {
 }
 
 /**
- * Some flow-text names are not fields of their own in ovs-fields(7) but
- * another field with a different error name: Open vSwitch reports the
- * canonical name (tcp_src for tp_src), so aliases resolve to the field.
+ * Looks a field up by a name flow text uses: its canonical name or an alias
+ * (tp_src finds tcp_src, whose name error messages then use, as OVS's do).
  */
 export function fieldByName(name: string): MatchField | undefined {
   return byName.get(name);

@@ -8,7 +8,7 @@ import { ParseError } from '../lib/errors.js';
 import type { TunMetadataMap } from './fields.js';
 import * as L from './layout.js';
 import { Match } from './match.js';
-import { normalizeMatch, parseMatch } from './parse.js';
+import { normalizeMatch, parseMatch, splitActions } from './parse.js';
 
 /** The words a match sets, as "word=key/mask" in hex, for compact comparisons. */
 function words(m: Match): Record<number, string> {
@@ -247,4 +247,29 @@ test('parseMatch() words unknown keywords as ovs-ofctl does', () => {
   rejects('=80', 'unknown keyword ');
   rejects('priority=5', 'unknown keyword priority');
   rejects('NXM_OF_IN_PORT=1', 'unknown keyword NXM_OF_IN_PORT');
+});
+
+test('splitActions() splits where ovs-ofctl does', () => {
+  assert.deepEqual(splitActions('tcp,actions=drop'), { match: 'tcp,', actions: 'drop' });
+  assert.deepEqual(splitActions('tcp,action=drop'), { match: 'tcp,', actions: 'drop' });
+  assert.deepEqual(splitActions('tcpactions=drop'), { match: 'tcp', actions: 'drop' });
+  assert.deepEqual(splitActions('tcp,actions = output:1,2'), { match: 'tcp,', actions: ' output:1,2' });
+  assert.equal(splitActions('tcp,actions:drop'), null);
+  assert.equal(splitActions('tcp'), null);
+});
+
+test('parseMatch() sets subfields bit by bit and checks their bounds', () => {
+  assert.equal(words(parseMatch('reg0[4..7]=0xf,reg0[0..3]=1'))[L.REGS], 'f1/ff');
+  assert.equal(words(parseMatch('reg0[1]=1'))[L.REGS], '2/2');
+  assert.equal(words(parseMatch('reg0[]=5'))[L.REGS], '5/ffffffff');
+  assert.equal(words(parseMatch('ip,nw_src[24..31]=10'))[L.NW_SRC], 'a000000/ff000000');
+  assert.equal(words(parseMatch('metadata[32..63]=0x5'))[L.METADATA_HI], '5/ffffffff');
+  assert.equal(words(parseMatch('vlan_vid[0..11]=1'))[L.VLAN0], '1/fff');
+  rejects('reg0[0..32]=1', 'reg0[0..32]: ending bit 32 is not valid because field is only 32 bits wide');
+  rejects('reg0[3..1]=1', 'reg0[3..1]: starting bit 3 is after ending bit 1');
+  rejects('reg0[0..3]=0x1f', 'reg0[0..3]: value 0x1f does not fit into 4 bits');
+  rejects('reg0[0..3]=5/3', 'reg0[0..3]: cannot parse integer value: 5/3');
+  rejects('reg0[a]=1', 'reg0[a]: syntax error expecting [] or [<bit>] or [<start>..<end>]');
+  rejects('reg0[0..3]x=1', 'unexpected input following field syntax');
+  rejects('foo[1]=1', "foo[1]: unknown field `foo'");
 });

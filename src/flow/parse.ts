@@ -8,6 +8,7 @@
 import { ParseError } from '../lib/errors.js';
 import {
   fieldByName,
+  getFieldMasked,
   setFieldMasked,
   TUN_METADATA_BYTES,
   type MatchField,
@@ -19,9 +20,10 @@ import { Match } from './match.js';
 export interface ParseMatchOptions {
   /**
    * Receives every keyword that is neither a field nor a protocol shorthand,
-   * with its value (undefined when the keyword had no "=value"; for
-   * `actions` the whole rest of the text). Returning false means "not mine"
-   * and makes the keyword an error, as it is without a callback.
+   * with its value (undefined when the keyword had no "=value"), and last
+   * the actions as keyword "actions" (see parseMatch()). Returning false
+   * means "not mine" and makes the keyword an error, as it is without a
+   * callback.
    */
   onOther?: (name: string, value: string | undefined) => boolean | void;
   /** Port names (as a switch reports them) accepted for port-valued fields. */
@@ -132,17 +134,16 @@ const DELIMITERS = ' \t\r\n,';
  * separated by commas or white space, a value follows "=" or ":" and may hold
  * delimiters inside parentheses, and "name(value)" is also a pair.
  */
-function* tokens(text: string): Generator<{ name: string; value: string | undefined; rest: string }> {
+function* tokens(text: string): Generator<{ name: string; value: string | undefined }> {
   let i = 0;
   const n = text.length;
   while (i < n) {
     while (i < n && DELIMITERS.includes(text[i])) i++;
     if (i >= n) return;
     const start = i;
-    while (i < n && !DELIMITERS.includes(text[i]) && !'=:()'.includes(text[i])) i++;
+    while (i < n && !DELIMITERS.includes(text[i]) && !'=:('.includes(text[i])) i++;
     const name = text.slice(start, i);
     let value: string | undefined;
-    const rest = i < n && (text[i] === '=' || text[i] === ':') ? text.slice(i + 1) : '';
     if (i < n && (text[i] === '=' || text[i] === ':')) {
       i++;
       const vstart = i;
@@ -163,10 +164,8 @@ function* tokens(text: string): Generator<{ name: string; value: string | undefi
         i++;
       }
       value = text.slice(vstart, depth === 0 ? i - 1 : i);
-    } else if (i < n && text[i] === ')') {
-      i++;
     }
-    yield { name, value, rest };
+    yield { name, value };
   }
 }
 
@@ -177,29 +176,31 @@ const TOO_LARGE = 1n << 1024n;
 const UINT64_LIMIT = 1n << 64n;
 
 /**
- * Parses an unsigned integer the way flow text numbers read: like C's
- * strtoull() with base 0 (optional sign, "0x" hex where no digits means 0, a
- * leading 0 for octal, else decimal; "-" wraps modulo 2^64; more than 64 bits
- * is too large), except that unsigned hex may be as long as a wide field
- * needs. Null when the text is not a number.
+ * Reads the number at the start of `text` the way flow text numbers read:
+ * like C's strtoull() with base 0 (leading white space, optional sign, "0x"
+ * hex where no digits means 0, a leading 0 for octal, else decimal; "-" wraps
+ * modulo 2^64; more than 64 bits is TOO_LARGE), except that unsigned hex may
+ * be as long as a wide field needs. `digits` is false when no number starts
+ * there; `tail` is what follows the number.
  */
-function parseInteger(text: string): bigint | null {
-  let s = text;
-  let sign = '';
-  if (s.startsWith('+') || s.startsWith('-')) {
-    sign = s[0];
-    s = s.slice(1);
-  }
+function scanInteger(text: string): { value: bigint; digits: boolean; tail: string; negative: boolean } {
+  const m = /^\s*([+-]?)(?:(0[xX])([0-9a-fA-F]*)|(0[0-7]*)|([1-9][0-9]*))?/.exec(text) as RegExpExecArray;
+  const [whole, sign, hexPrefix, hexDigits, octal, decimal] = m;
+  const tail = text.slice(whole.length);
   let v: bigint;
-  let hex = false;
-  if (/^0[xX][0-9a-fA-F]*$/.test(s)) {
-    v = s.length > 2 ? BigInt('0x' + s.slice(2)) : 0n;
-    hex = true;
-  } else if (/^0[0-7]*$/.test(s)) v = s.length > 1 ? BigInt('0o' + s.slice(1)) : 0n;
-  else if (/^[1-9][0-9]*$/.test(s)) v = BigInt(s);
-  else return null;
-  if (v >= UINT64_LIMIT && !(hex && sign === '')) return TOO_LARGE;
-  return sign === '-' && v !== 0n ? UINT64_LIMIT - v : v;
+  if (hexPrefix !== undefined) v = hexDigits ? BigInt('0x' + hexDigits) : 0n;
+  else if (octal !== undefined) v = octal.length > 1 ? BigInt('0o' + octal.slice(1)) : 0n;
+  else if (decimal !== undefined) v = BigInt(decimal);
+  else return { value: 0n, digits: false, tail: text, negative: false };
+  if (v >= UINT64_LIMIT && !(hexPrefix !== undefined && sign === '')) v = TOO_LARGE;
+  else if (sign === '-' && v !== 0n) v = UINT64_LIMIT - v;
+  return { value: v, digits: true, tail, negative: sign === '-' };
+}
+
+/** A whole-string integer as scanInteger() reads it, or null. */
+function parseInteger(text: string): bigint | null {
+  const n = scanInteger(text);
+  return n.digits && n.tail === '' ? n.value : null;
 }
 
 function bigintToBytes(v: bigint, size: number): Uint8Array {
@@ -309,18 +310,22 @@ function splitMask(s: string): [string, string | undefined] {
 
 function parseIntegerField(f: MatchField, s: string): Parsed {
   const [v, m] = splitMask(s);
-  const value = parseInteger(v);
-  if (value === null) throw new ParseError(`${s}: bad syntax for ${f.name} value`);
   const limit = 1n << BigInt(f.bytes * 8);
-  if (value < 0n || value >= limit) throw new ParseError(`${s}: value too large for ${f.bytes}-byte field ${f.name}`);
+  // Open vSwitch checks the range of the number it read before it complains
+  // about text after it, so "0x100000000x" is too large, not bad syntax.
+  const value = scanInteger(v);
+  if (!value.digits) throw new ParseError(`${s}: bad syntax for ${f.name} value`);
+  if (value.value >= limit) throw new ParseError(`${s}: value too large for ${f.bytes}-byte field ${f.name}`);
+  if (value.tail !== '') throw new ParseError(`${s}: bad syntax for ${f.name} value`);
   let mask = limit - 1n;
   if (m !== undefined) {
-    const parsed = parseInteger(m);
-    if (parsed === null) throw new ParseError(`${s}: bad syntax for ${f.name} mask`);
-    if (parsed < 0n || parsed >= limit) throw new ParseError(`${s}: mask too large for ${f.bytes}-byte field ${f.name}`);
-    mask = parsed;
+    const parsed = scanInteger(m);
+    if (!parsed.digits) throw new ParseError(`${s}: bad syntax for ${f.name} mask`);
+    if (parsed.value >= limit) throw new ParseError(`${s}: mask too large for ${f.bytes}-byte field ${f.name}`);
+    if (parsed.tail !== '') throw new ParseError(`${s}: bad syntax for ${f.name} mask`);
+    mask = parsed.value;
   }
-  return { value: bigintToBytes(value, f.bytes), mask: bigintToBytes(mask, f.bytes) };
+  return { value: bigintToBytes(value.value, f.bytes), mask: bigintToBytes(mask, f.bytes) };
 }
 
 function parseIpv4Field(s: string): Parsed {
@@ -379,11 +384,13 @@ function parseFlags(set: FlagSet, f: MatchField, s: string): Parsed {
   let mask = 0;
   if (s.startsWith('+') || s.startsWith('-')) {
     // "+syn-ack": each named flag must be set (+) or clear (-).
+    // Errors quote the text from the offending flag to the end.
     const re = /([+-])([^+-]*)/g;
     for (const m of s.matchAll(re)) {
+      const from = s.slice((m.index as number) + 1);
       const bit = set.names.find(([name]) => name === m[2])?.[1];
-      if (bit === undefined) throw new ParseError(`${m[2]}: unknown ${set.what} flag(s)`);
-      if (mask & bit) throw new ParseError(`${m[2]}: Each ${set.each} can be specified only once`);
+      if (bit === undefined) throw new ParseError(`${from}: unknown ${set.what} flag(s)`);
+      if (mask & bit) throw new ParseError(`${from}: Each ${set.each} can be specified only once`);
       mask |= bit;
       if (m[1] === '+') value |= bit;
     }
@@ -418,21 +425,23 @@ function parseFlags(set: FlagSet, f: MatchField, s: string): Parsed {
 function parsePacketType(f: MatchField, s: string): Parsed {
   if (!s.startsWith('(')) throw new ParseError(`${s}: bad syntax for packet type missing '('`);
   const body = s.slice(1);
-  const comma = body.indexOf(',');
-  const nsText = comma < 0 ? body : body.slice(0, comma);
-  const ns = parseInteger(nsText.trim());
-  if (comma < 0 || ns === null || ns < 0n || ns > 0xffffn) {
-    throw new ParseError(`${body}: bad syntax for packet type ns`);
-  }
-  const rest = body.slice(comma + 1);
-  const close = rest.indexOf(')');
-  const typeText = close < 0 ? rest : rest.slice(0, close);
-  const type = parseInteger(typeText.trim());
-  if (type === null || type < 0n || type > 0xffffn) {
+  const ns = scanInteger(body);
+  if (!ns.digits || ns.negative || ns.value > 0xffffn) throw new ParseError(`${body}: bad syntax for packet type ns`);
+  if (!ns.tail.startsWith(',')) throw new ParseError(`${body}: bad syntax for packet type missing ','`);
+  const rest = ns.tail.slice(1);
+  const type = scanInteger(rest);
+  if (!type.digits || type.negative || type.value > 0xffffn) {
     throw new ParseError(`${rest}: bad syntax for packet type ns_type`);
   }
-  if (close < 0) throw new ParseError(`${rest}: bad syntax for packet type missing ')'`);
-  return { value: bigintToBytes((ns << 16n) | type, 4), mask: allOnes(f.bytes) };
+  if (!type.tail.startsWith(')')) throw new ParseError(`${rest}: bad syntax for packet type missing ')'`);
+  return { value: bigintToBytes((ns.value << 16n) | type.value, 4), mask: allOnes(f.bytes) };
+}
+
+/** First byte after every option the map already places. */
+function nextTunMetadataOffset(map: TunMetadataMap): number {
+  let offset = 0;
+  for (const other of map.values()) offset = Math.max(offset, other.offset + other.length);
+  return offset;
 }
 
 function parseTunMetadata(
@@ -455,8 +464,7 @@ function parseTunMetadata(
   }
   if (!loc) {
     const length = Math.ceil(Math.max(needed(value), mask === undefined ? 1 : needed(mask)) / 4) * 4;
-    let offset = 0;
-    for (const other of map.values()) offset = Math.max(offset, other.offset + other.length);
+    const offset = nextTunMetadataOffset(map);
     if (offset + length > TUN_METADATA_BYTES) {
       throw new ParseError(`${s}: no room left in tunnel metadata for ${f.name}`);
     }
@@ -625,27 +633,106 @@ export function normalizeMatch(match: Match): boolean {
   return changed;
 }
 
+// --- Subfields ------------------------------------------------------------------
+
+function bytesToBigint(bytes: Uint8Array): bigint {
+  let v = 0n;
+  for (const b of bytes) v = (v << 8n) | BigInt(b);
+  return v;
+}
+
+/**
+ * "field[start..end]=value", "field[bit]=value" and "field[]=value": sets
+ * those bits of the field (bit 0 is its least significant) and adds them to
+ * the mask, leaving the field's other bits as they were.
+ */
+function setSubfield(
+  match: Match,
+  key: string,
+  text: string,
+  tunMetadata: TunMetadataMap,
+): void {
+  const bracket = key.indexOf('[');
+  const name = key.slice(0, bracket);
+  const f = fieldByName(name);
+  if (!f) throw new ParseError(`${key}: unknown field \`${name}'`);
+  const spec = /^\[(?:(\+?[0-9]+)(?:\.\.(\+?[0-9]+))?)?\]/.exec(key.slice(bracket));
+  if (!spec) throw new ParseError(`${key}: syntax error expecting [] or [<bit>] or [<start>..<end>]`);
+  if (bracket + spec[0].length < key.length) throw new ParseError('unexpected input following field syntax');
+  const start = spec[1] === undefined ? 0 : Number(spec[1]);
+  const end = spec[1] === undefined ? f.bits - 1 : Number(spec[2] ?? spec[1]);
+  if (start > end) throw new ParseError(`${key}: starting bit ${start} is after ending bit ${end}`);
+  if (end >= f.bits) {
+    throw new ParseError(`${key}: ending bit ${end} is not valid because field is only ${f.bits} bits wide`);
+  }
+  const value = text.trimStart().startsWith('-') ? null : parseInteger(text);
+  if (value === null || value === TOO_LARGE) throw new ParseError(`${key}: cannot parse integer value: ${text}`);
+  const width = end - start + 1;
+  if (value >> BigInt(width) !== 0n) {
+    throw new ParseError(`${key}: value 0x${value.toString(16)} does not fit into ${width} bits`);
+  }
+  let size = f.bytes;
+  if (f.tunMetadataIndex !== undefined) {
+    let loc = tunMetadata.get(f.tunMetadataIndex);
+    if (!loc) {
+      loc = { offset: nextTunMetadataOffset(tunMetadata), length: Math.ceil((end + 1) / 32) * 4 };
+      if (loc.offset + loc.length > TUN_METADATA_BYTES) {
+        throw new ParseError(`${key}: no room left in tunnel metadata for ${f.name}`);
+      }
+      tunMetadata.set(f.tunMetadataIndex, loc);
+    }
+    size = loc.length;
+  }
+  const current = getFieldMasked(match, f, { tunMetadata });
+  const bits = ((1n << BigInt(width)) - 1n) << BigInt(start);
+  const newValue = (bytesToBigint(current.value) & ~bits) | (value << BigInt(start));
+  const newMask = bytesToBigint(current.mask) | bits;
+  setFieldMasked(match, f, {
+    value: bigintToBytes(newValue, size),
+    mask: bigintToBytes(newMask, size),
+    tunMetadata,
+  });
+}
+
 // --- Entry point ---------------------------------------------------------------
+
+/**
+ * Splits flow text into its match and its actions the way ovs-ofctl does:
+ * at the first "action" (or "actions") followed, after optional white space,
+ * by "=". Null when there is no such place.
+ */
+export function splitActions(text: string): { match: string; actions: string } | null {
+  const at = text.indexOf('action');
+  if (at < 0) return null;
+  let i = at + 'action'.length;
+  if (text[i] === 's') i++;
+  while (i < text.length && ' \t\r\n'.includes(text[i])) i++;
+  if (text[i] !== '=') return null;
+  return { match: text.slice(0, at), actions: text.slice(i + 1) };
+}
 
 /**
  * Parses the match part of ovs-ofctl flow text into a Match. Keywords that
  * are not match fields go to `options.onOther`; without it (or when it
- * returns false) they are errors worded as ovs-ofctl words them. Throws
- * ParseError, whose message is what ovs-ofctl prints after "ovs-ofctl: ".
+ * returns false) they are errors worded as ovs-ofctl words them. With
+ * `onOther`, the actions are split off first (see splitActions()) and handed
+ * over as one "actions" keyword after the match parsed. Throws ParseError,
+ * whose message is what ovs-ofctl prints after "ovs-ofctl: ".
  */
 export function parseMatch(text: string, options: ParseMatchOptions = {}): Match {
   const match = new Match();
   const tunMetadata = options.tunMetadata ?? new Map();
-  for (const { name, value, rest } of tokens(text)) {
-    if (name === 'actions' && value !== undefined && options.onOther) {
-      // The actions take the rest of the text, delimiters and all.
-      if (options.onOther(name, rest) !== false) break;
-    }
+  const split = options.onOther ? splitActions(text) : null;
+  for (const { name, value } of tokens(split ? split.match : text)) {
     const shorthand = SHORTHANDS.get(name);
     if (shorthand) {
       const [dlType, nwProto] = shorthand;
       if (dlType >= 0) match.setMasked(L.DL_TYPE, dlType, 0xffff);
       if (nwProto !== undefined) match.setMasked(L.NW_PROTO, nwProto, 0xff);
+      continue;
+    }
+    if (name.includes('[')) {
+      setSubfield(match, name, value ?? '', tunMetadata);
       continue;
     }
     const f = fieldByName(name);
@@ -660,5 +747,8 @@ export function parseMatch(text: string, options: ParseMatchOptions = {}): Match
     throw new ParseError(`unknown keyword ${name}`);
   }
   if (options.normalize !== false) normalizeMatch(match);
+  if (split && options.onOther?.('actions', split.actions) === false) {
+    throw new ParseError('unknown keyword actions');
+  }
   return match;
 }

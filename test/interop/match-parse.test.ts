@@ -55,9 +55,13 @@ function ovsParse(text: string): Promise<OvsVerdict> {
   });
 }
 
+/**
+ * Parses the very text given to ovs-ofctl, actions included, so that the
+ * split between match and actions is checked too.
+ */
 function ourParse(text: string): { error: string | null; match?: ReturnType<typeof parseMatch> } {
   try {
-    return { error: null, match: parseMatch(text) };
+    return { error: null, match: parseMatch(`${text},actions=drop`, { onOther: (name) => name === 'actions' }) };
   } catch (e) {
     if (e instanceof SyntaxError) return { error: e.message };
     throw e;
