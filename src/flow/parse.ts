@@ -218,23 +218,29 @@ function allOnes(size: number): Uint8Array {
 
 // --- Addresses ---------------------------------------------------------------
 
-/** One dotted-quad part, read like scanf("%hhu"): decimal, wraps at 256. */
-function ipv4Octet(part: string): number | null {
-  if (!/^\s*[+-]?[0-9]+$/.test(part)) return null;
-  const v = Number(BigInt(part.trim().replace(/^\+/, '')) % 256n);
-  return (v + 256) % 256;
+/**
+ * Reads a dotted quad at the start of `text` like scanf("%hhu.%hhu.%hhu.%hhu"):
+ * decimal parts that wrap at 256. Returns the address and what follows it.
+ */
+function scanIpv4Address(text: string): { bytes: Uint8Array; tail: string } | null {
+  const m = /^\s*([+-]?[0-9]+)\.\s*([+-]?[0-9]+)\.\s*([+-]?[0-9]+)\.\s*([+-]?[0-9]+)/.exec(text);
+  if (!m) return null;
+  const bytes = Uint8Array.from(m.slice(1, 5), (part) => Number(((BigInt(part) % 256n) + 256n) % 256n));
+  return { bytes, tail: text.slice(m[0].length) };
 }
 
 function parseIpv4Address(text: string): Uint8Array | null {
-  const parts = text.split('.');
-  if (parts.length !== 4) return null;
-  const out = new Uint8Array(4);
-  for (let i = 0; i < 4; i++) {
-    const b = ipv4Octet(parts[i]);
-    if (b === null) return null;
-    out[i] = b;
-  }
-  return out;
+  const scanned = scanIpv4Address(text);
+  return scanned && scanned.tail === '' ? scanned.bytes : null;
+}
+
+/**
+ * Reads a prefix length like scanf("%d"): Open vSwitch checks its range
+ * before it looks at what follows, so "/40x" is a range error.
+ */
+function scanPrefixLength(text: string): { bits: number; tail: string } | null {
+  const m = /^\s*[+-]?[0-9]+/.exec(text);
+  return m ? { bits: Number(m[0]), tail: text.slice(m[0].length) } : null;
 }
 
 function prefixMask(bits: number, size: number): Uint8Array {
@@ -333,12 +339,18 @@ function parseIpv4Field(s: string): Parsed {
   const value = parseIpv4Address(v);
   if (!value) throw new ParseError(`${s}: invalid IP address`);
   if (m === undefined) return { value, mask: allOnes(4) };
-  const dotted = parseIpv4Address(m);
-  if (dotted) return { value, mask: dotted };
-  if (!/^[+-]?[0-9]+$/.test(m)) throw new ParseError(`${s}: invalid IP address`);
-  const bits = Number(m);
-  if (bits < 0 || bits > 32) throw new ParseError(`${s}: IPv4 network prefix bits not between 0 and 32, inclusive`);
-  return { value, mask: prefixMask(bits, 4) };
+  const dotted = scanIpv4Address(m);
+  if (dotted) {
+    if (dotted.tail !== '') throw new ParseError(`${s}: invalid IP address`);
+    return { value, mask: dotted.bytes };
+  }
+  const prefix = scanPrefixLength(m);
+  if (!prefix) throw new ParseError(`${s}: invalid IP address`);
+  if (prefix.bits < 0 || prefix.bits > 32) {
+    throw new ParseError(`${s}: IPv4 network prefix bits not between 0 and 32, inclusive`);
+  }
+  if (prefix.tail !== '') throw new ParseError(`${s}: invalid IP address`);
+  return { value, mask: prefixMask(prefix.bits, 4) };
 }
 
 function parseIpv6Field(s: string): Parsed {
@@ -348,12 +360,13 @@ function parseIpv6Field(s: string): Parsed {
   if (m === undefined) return { value, mask: allOnes(16) };
   const full = parseIpv6Address(m);
   if (full) return { value, mask: full };
-  if (!/^[+-]?[0-9]+$/.test(m)) throw new ParseError(`${s}: invalid IPv6 address`);
-  const bits = Number(m);
-  if (bits < 0 || bits > 128) {
+  const prefix = scanPrefixLength(m);
+  if (!prefix) throw new ParseError(`${s}: invalid IPv6 address`);
+  if (prefix.bits < 0 || prefix.bits > 128) {
     throw new ParseError(`${s}: IPv6 network prefix bits not between 0 and 128, inclusive`);
   }
-  return { value, mask: prefixMask(bits, 16) };
+  if (prefix.tail !== '') throw new ParseError(`${s}: invalid IPv6 address`);
+  return { value, mask: prefixMask(prefix.bits, 16) };
 }
 
 function parseEthernetField(s: string): Parsed {
@@ -635,6 +648,57 @@ export function normalizeMatch(match: Match): boolean {
 
 // --- Subfields ------------------------------------------------------------------
 
+/**
+ * A field value written in the field's own format, for the subfield error
+ * that quotes it. Formats without a simple form fall back to hex.
+ */
+function formatForError(f: MatchField, value: bigint): string {
+  const bytes = bigintToBytes(value, f.bytes);
+  switch (f.format) {
+    case 'decimal':
+      return value.toString();
+    case 'ipv4':
+      return Array.from(bytes).join('.');
+    case 'ethernet':
+      return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join(':');
+    case 'ipv6':
+      return formatIpv6(bytes);
+    case 'ofp-port':
+    case 'ofp11-port': {
+      const n = Number(value);
+      const name = [...PORT_NAMES].find(([, port]) => port === n && n !== 0xffff)?.[0] ?? (n === 0xffff ? 'ANY' : null);
+      return name ?? value.toString();
+    }
+    case 'tcp-flags':
+      return TCP_FLAGS.names.filter(([, bit]) => (Number(value) & bit) !== 0).map(([name]) => name).join('|');
+    default:
+      return `0x${value.toString(16)}`;
+  }
+}
+
+/** IPv6 text as inet_ntop() writes it: the longest run of zero groups (two or more) as "::". */
+function formatIpv6(bytes: Uint8Array): string {
+  const groups = Array.from({ length: 8 }, (_, i) => (bytes[2 * i] << 8) | bytes[2 * i + 1]);
+  let bestStart = -1;
+  let bestLength = 0;
+  for (let i = 0; i < 8; ) {
+    if (groups[i] !== 0) {
+      i++;
+      continue;
+    }
+    let j = i;
+    while (j < 8 && groups[j] === 0) j++;
+    if (j - i > bestLength && j - i >= 2) {
+      bestStart = i;
+      bestLength = j - i;
+    }
+    i = j;
+  }
+  const hex = groups.map((g) => g.toString(16));
+  if (bestStart < 0) return hex.join(':');
+  return `${hex.slice(0, bestStart).join(':')}::${hex.slice(bestStart + bestLength).join(':')}`;
+}
+
 function bytesToBigint(bytes: Uint8Array): bigint {
   let v = 0n;
   for (const b of bytes) v = (v << 8n) | BigInt(b);
@@ -658,18 +722,21 @@ function setSubfield(
   if (!f) throw new ParseError(`${key}: unknown field \`${name}'`);
   const spec = /^\[(?:(\+?[0-9]+)(?:\.\.(\+?[0-9]+))?)?\]/.exec(key.slice(bracket));
   if (!spec) throw new ParseError(`${key}: syntax error expecting [] or [<bit>] or [<start>..<end>]`);
-  if (bracket + spec[0].length < key.length) throw new ParseError('unexpected input following field syntax');
   const start = spec[1] === undefined ? 0 : Number(spec[1]);
   const end = spec[1] === undefined ? f.bits - 1 : Number(spec[2] ?? spec[1]);
   if (start > end) throw new ParseError(`${key}: starting bit ${start} is after ending bit ${end}`);
   if (end >= f.bits) {
     throw new ParseError(`${key}: ending bit ${end} is not valid because field is only ${f.bits} bits wide`);
   }
+  if (bracket + spec[0].length < key.length) throw new ParseError('unexpected input following field syntax');
+  // The value is an unsigned number that fits the whole field.
   const value = text.trimStart().startsWith('-') ? null : parseInteger(text);
-  if (value === null || value === TOO_LARGE) throw new ParseError(`${key}: cannot parse integer value: ${text}`);
+  if (value === null || value >= 1n << BigInt(f.bytes * 8)) {
+    throw new ParseError(`${key}: cannot parse integer value: ${text}`);
+  }
   const width = end - start + 1;
   if (value >> BigInt(width) !== 0n) {
-    throw new ParseError(`${key}: value 0x${value.toString(16)} does not fit into ${width} bits`);
+    throw new ParseError(`${key}: value ${formatForError(f, value)} does not fit into ${width} bits`);
   }
   let size = f.bytes;
   if (f.tunMetadataIndex !== undefined) {
