@@ -249,8 +249,8 @@ function buildFields(): MatchField[] {
     // FLOW_TNL_F_OAM is bit 3 in the layout; OpenFlow's tun_flags has OAM as bit 0.
     shift: 3, headers: [['NXM_NX', 'NXM_NX_TUN_FLAGS', 104]] });
   // Internal fields that flows can match but OpenFlow cannot carry.
-  add({ name: 'tun_tos', bytes: 1, maskable: true, format: 'decimal', word: L.TUN_TOS });
-  add({ name: 'tun_ttl', bytes: 1, maskable: true, format: 'decimal', word: L.TUN_TTL });
+  add({ name: 'tun_tos', bytes: 1, maskable: false, format: 'decimal', word: L.TUN_TOS });
+  add({ name: 'tun_ttl', bytes: 1, maskable: false, format: 'decimal', word: L.TUN_TTL });
   for (let i = 0; i < 64; i++) {
     add({ name: `tun_metadata${i}`, bytes: 124, maskable: true, format: 'hex', word: L.TUN_METADATA,
       words: L.TUN_METADATA_WORDS, tunMetadataIndex: i,

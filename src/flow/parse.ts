@@ -358,10 +358,14 @@ function parseIpv6Field(s: string): Parsed {
   const value = parseIpv6Address(v);
   if (!value) throw new ParseError(`${s}: invalid IPv6 address`);
   if (m === undefined) return { value, mask: allOnes(16) };
-  const full = parseIpv6Address(m);
-  if (full) return { value, mask: full };
+  // Unlike IPv4, a mask that starts like a number is a prefix length, so
+  // "/1::0" is a bad prefix rather than an address mask.
   const prefix = scanPrefixLength(m);
-  if (!prefix) throw new ParseError(`${s}: invalid IPv6 address`);
+  if (!prefix) {
+    const full = parseIpv6Address(m);
+    if (full) return { value, mask: full };
+    throw new ParseError(`${s}: invalid IPv6 address`);
+  }
   if (prefix.bits < 0 || prefix.bits > 128) {
     throw new ParseError(`${s}: IPv6 network prefix bits not between 0 and 128, inclusive`);
   }
@@ -392,6 +396,66 @@ function parsePort(s: string, portNames?: ReadonlyMap<string, number>): number |
   return null;
 }
 
+/**
+ * Reads a number at the start of `text` like scanf("%i"): white space, sign,
+ * then hex after "0x" (at least one digit, or the conversion fails), octal
+ * after "0", else decimal. Returns the value and the characters used.
+ */
+function scanCInt(text: string): { value: bigint; length: number } | null {
+  // "0x" without a hex digit fails the whole conversion, as in glibc.
+  if (/^\s*[+-]?0[xX](?![0-9a-fA-F])/.test(text)) return null;
+  const m = /^\s*([+-]?)(?:0[xX]([0-9a-fA-F]+)|(0[0-7]*)|([1-9][0-9]*))/.exec(text);
+  if (!m) return null;
+  const [whole, sign, hex, octal, decimal] = m;
+  let v: bigint;
+  if (hex !== undefined) v = BigInt('0x' + hex);
+  else if (octal !== undefined) v = octal.length > 1 ? BigInt('0o' + octal.slice(1)) : 0n;
+  else v = BigInt(decimal);
+  return { value: sign === '-' ? -v : v, length: whole.length };
+}
+
+/**
+ * The forms of a flag set other than "+a-b": "value/mask" (numbers; text after
+ * the mask is ignored, as Open vSwitch ignores it) or flags joined by "|",
+ * where each flag is a name or a number and numbers may run together ("018"
+ * reads as 01 then 8). The "|" form matches all allowed flags. Null when the
+ * text is neither, or names a flag outside the set.
+ */
+function parseFlagNumbers(set: FlagSet, s: string): { value: number; mask: number } | null {
+  const allowed = BigInt(set.allowed);
+  const slash = s.indexOf('/');
+  if (slash >= 0) {
+    const v = scanCInt(s.slice(0, slash));
+    const m = scanCInt(s.slice(slash + 1));
+    if (v && v.length === slash && m) {
+      if (v.value < 0n || m.value < 0n || (v.value & ~allowed) !== 0n || (m.value & ~allowed) !== 0n) return null;
+      return { value: Number(v.value), mask: Number(m.value) };
+    }
+  }
+  let value = 0n;
+  let i = 0;
+  while (i < s.length) {
+    if (s[i] === '|') {
+      i++;
+      continue;
+    }
+    const n = scanCInt(s.slice(i));
+    if (n) {
+      if (n.value < 0n) return null;
+      value |= n.value;
+      i += n.length;
+      continue;
+    }
+    const end = s.indexOf('|', i) < 0 ? s.length : s.indexOf('|', i);
+    const bit = set.names.find(([name]) => name === s.slice(i, end))?.[1];
+    if (bit === undefined) return null;
+    value |= BigInt(bit);
+    i = end;
+  }
+  if ((value & ~allowed) !== 0n) return null;
+  return { value: Number(value), mask: set.allowed };
+}
+
 function parseFlags(set: FlagSet, f: MatchField, s: string): Parsed {
   let value = 0;
   let mask = 0;
@@ -408,29 +472,10 @@ function parseFlags(set: FlagSet, f: MatchField, s: string): Parsed {
       if (m[1] === '+') value |= bit;
     }
   } else {
-    const [v, m] = splitMask(s);
-    const num = parseInteger(v);
-    if (num !== null) {
-      const limit = BigInt(2 ** (f.bytes * 8));
-      const mnum = m === undefined ? BigInt(set.allowed) : parseInteger(m);
-      if (mnum === null || num < 0n || num >= limit || mnum < 0n || mnum >= limit) {
-        throw new ParseError(`${s}: unknown ${set.what} flag(s)`);
-      }
-      if ((num & ~BigInt(set.allowed)) !== 0n || (m !== undefined && (mnum & ~BigInt(set.allowed)) !== 0n)) {
-        throw new ParseError(`${s}: unknown ${set.what} flag(s)`);
-      }
-      value = Number(num);
-      mask = Number(mnum);
-    } else {
-      // "syn|ack": exactly these flags, the others clear.
-      for (const name of s.split('|')) {
-        if (name === '') continue;
-        const bit = set.names.find(([n]) => n === name)?.[1];
-        if (bit === undefined) throw new ParseError(`${s}: unknown ${set.what} flag(s)`);
-        value |= bit;
-      }
-      mask = set.allowed;
-    }
+    const numbers = parseFlagNumbers(set, s);
+    if (!numbers) throw new ParseError(`${s}: unknown ${set.what} flag(s)`);
+    value = numbers.value;
+    mask = numbers.mask;
   }
   return { value: bigintToBytes(BigInt(value >>> 0), f.bytes), mask: bigintToBytes(BigInt(mask >>> 0), f.bytes) };
 }
@@ -671,6 +716,12 @@ function formatForError(f: MatchField, value: bigint): string {
     }
     case 'tcp-flags':
       return TCP_FLAGS.names.filter(([, bit]) => (Number(value) & bit) !== 0).map(([name]) => name).join('|');
+    case 'ct-state':
+      // Every one of the 32 bits, set (+) or clear (-).
+      return Array.from({ length: 32 }, (_, i) => {
+        const name = CT_STATE_FLAGS.names.find(([, bit]) => bit === 2 ** i)?.[0] ?? '[Unknown]';
+        return `${(value >> BigInt(i)) & 1n ? '+' : '-'}${name}`;
+      }).join('');
     default:
       return `0x${value.toString(16)}`;
   }
@@ -716,21 +767,27 @@ function setSubfield(
   text: string,
   tunMetadata: TunMetadataMap,
 ): void {
-  const bracket = key.indexOf('[');
-  const name = key.slice(0, bracket);
+  // The name ends at "[" or at "-" (which would start "->" in a move action).
+  const name = (/^[^[-]*/.exec(key) as RegExpExecArray)[0];
+  const bracket = name.length;
   const f = fieldByName(name);
   if (!f) throw new ParseError(`${key}: unknown field \`${name}'`);
   const spec = /^\[(?:(\+?[0-9]+)(?:\.\.(\+?[0-9]+))?)?\]/.exec(key.slice(bracket));
   if (!spec) throw new ParseError(`${key}: syntax error expecting [] or [<bit>] or [<start>..<end>]`);
-  const start = spec[1] === undefined ? 0 : Number(spec[1]);
-  const end = spec[1] === undefined ? f.bits - 1 : Number(spec[2] ?? spec[1]);
-  if (start > end) throw new ParseError(`${key}: starting bit ${start} is after ending bit ${end}`);
-  if (end >= f.bits) {
+  // Bit numbers are C ints: larger numbers wrap.
+  const int32 = (t: string): number => Number(BigInt.asIntN(32, BigInt(t)));
+  const start = spec[1] === undefined ? 0 : int32(spec[1]);
+  const end = spec[1] === undefined ? f.bits - 1 : int32(spec[2] ?? spec[1]);
+  if (start < 0 || start >= f.bits) {
+    throw new ParseError(`${key}: starting bit ${start} is not valid because field is only ${f.bits} bits wide`);
+  }
+  if (end < 0 || end >= f.bits) {
     throw new ParseError(`${key}: ending bit ${end} is not valid because field is only ${f.bits} bits wide`);
   }
+  if (start > end) throw new ParseError(`${key}: starting bit ${start} is after ending bit ${end}`);
   if (bracket + spec[0].length < key.length) throw new ParseError('unexpected input following field syntax');
-  // The value is an unsigned number that fits the whole field.
-  const value = text.trimStart().startsWith('-') ? null : parseInteger(text);
+  // The value is a number (read as everywhere, so "-1" wraps) that fits the whole field.
+  const value = parseInteger(text);
   if (value === null || value >= 1n << BigInt(f.bytes * 8)) {
     throw new ParseError(`${key}: cannot parse integer value: ${text}`);
   }
