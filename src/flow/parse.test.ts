@@ -273,3 +273,30 @@ test('parseMatch() sets subfields bit by bit and checks their bounds', () => {
   rejects('reg0[0..3]x=1', 'unexpected input following field syntax');
   rejects('foo[1]=1', "foo[1]: unknown field `foo'");
 });
+
+test('parseMatch() fails only with ParseError on random text', () => {
+  let seed = 2024;
+  const random = (n: number): number => {
+    seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+    return (seed >>> 8) % n;
+  };
+  const pieces = [
+    'tcp', 'ip', 'ipv6', 'reg0', 'tun_metadata3', 'dl_vlan', 'vlan_pcp', 'ct_state', 'tcp_flags', 'packet_type',
+    'nw_src', 'ipv6_src', 'dl_src', 'in_port', 'nw_frag', 'tun_flags', 'xxreg1', 'actions', '=', ':', ',', ' ', '/',
+    '(', ')', '[', ']', '..', '+', '-', '|', '0x', 'ff', '::', '.', '1', '65535', '99999999999999999999', 'LOCAL',
+    'syn', 'trk', 'oam', 'first', '\t', '\u00e9', '%',
+  ];
+  let accepted = 0;
+  for (let i = 0; i < 3000; i++) {
+    let text = '';
+    for (let j = random(12); j >= 0; j--) text += pieces[random(pieces.length)];
+    try {
+      const m = parseMatch(text, { onOther: (name) => name === 'actions' });
+      accepted++;
+      for (let w = 0; w < L.KEY_WORDS; w++) assert.equal(m.key[w] & ~m.mask[w], 0, `${text}: key bits outside the mask`);
+    } catch (e) {
+      assert.ok(e instanceof ParseError, `${JSON.stringify(text)} threw ${String(e)}`);
+    }
+  }
+  assert.ok(accepted > 100, `only ${accepted} random texts parsed`);
+});
