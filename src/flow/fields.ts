@@ -109,6 +109,12 @@ export interface MatchField {
   readonly shift: number;
   /** One-word fields: the word bits the field covers, after the shift. */
   readonly wordMask: number;
+  /**
+   * One-word fields: the word bits an exact match covers, when wider than the
+   * field. icmp_type and friends are 8 bits, but an exact match on them
+   * matches the whole 16-bit port word, as in Open vSwitch.
+   */
+  readonly exactMask?: number;
   /** NXM and OXM headers for this field, NXM first. */
   readonly headers: readonly FieldHeader[];
   /** tun_metadataN: N; the location comes from the TLV map, not `word`. */
@@ -134,6 +140,7 @@ interface FieldSpec {
   words?: number;
   shift?: number;
   wordMask?: number;
+  exactMask?: number;
   headers?: Array<[OxmClassName, string, number]>;
   tunMetadataIndex?: number;
   special?: 'dl_vlan' | 'vlan_pcp';
@@ -158,6 +165,7 @@ function field(spec: FieldSpec): MatchField {
     words,
     shift,
     wordMask,
+    ...(spec.exactMask !== undefined ? { exactMask: spec.exactMask } : {}),
     headers: (spec.headers ?? []).map(([prefix, name, f]) => ({ prefix, name, field: f })),
     ...(spec.tunMetadataIndex !== undefined ? { tunMetadataIndex: spec.tunMetadataIndex } : {}),
     ...(spec.special ? { special: spec.special } : {}),
@@ -361,13 +369,13 @@ function buildFields(): MatchField[] {
     headers: [['OXM_OF', 'OXM_OF_SCTP_SRC', 17]] });
   add({ name: 'sctp_dst', bytes: 2, maskable: true, prerequisite: 'sctp', format: 'decimal', word: L.TP_DST,
     headers: [['OXM_OF', 'OXM_OF_SCTP_DST', 18]] });
-  add({ name: 'icmp_type', bytes: 1, maskable: false, prerequisite: 'icmpv4', format: 'decimal', word: L.TP_SRC,
+  add({ name: 'icmp_type', bytes: 1, maskable: false, exactMask: 0xffff, prerequisite: 'icmpv4', format: 'decimal', word: L.TP_SRC,
     headers: [['NXM_OF', 'NXM_OF_ICMP_TYPE', 13], ['OXM_OF', 'OXM_OF_ICMPV4_TYPE', 19]] });
-  add({ name: 'icmp_code', bytes: 1, maskable: false, prerequisite: 'icmpv4', format: 'decimal', word: L.TP_DST,
+  add({ name: 'icmp_code', bytes: 1, maskable: false, exactMask: 0xffff, prerequisite: 'icmpv4', format: 'decimal', word: L.TP_DST,
     headers: [['NXM_OF', 'NXM_OF_ICMP_CODE', 14], ['OXM_OF', 'OXM_OF_ICMPV4_CODE', 20]] });
-  add({ name: 'icmpv6_type', bytes: 1, maskable: false, prerequisite: 'icmpv6', format: 'decimal', word: L.TP_SRC,
+  add({ name: 'icmpv6_type', bytes: 1, maskable: false, exactMask: 0xffff, prerequisite: 'icmpv6', format: 'decimal', word: L.TP_SRC,
     headers: [['NXM_NX', 'NXM_NX_ICMPV6_TYPE', 21], ['OXM_OF', 'OXM_OF_ICMPV6_TYPE', 29]] });
-  add({ name: 'icmpv6_code', bytes: 1, maskable: false, prerequisite: 'icmpv6', format: 'decimal', word: L.TP_DST,
+  add({ name: 'icmpv6_code', bytes: 1, maskable: false, exactMask: 0xffff, prerequisite: 'icmpv6', format: 'decimal', word: L.TP_DST,
     headers: [['NXM_NX', 'NXM_NX_ICMPV6_CODE', 22], ['OXM_OF', 'OXM_OF_ICMPV6_CODE', 30]] });
 
   // --- IPv6 neighbor discovery (link-layer options overlay the ARP words) ---
@@ -497,6 +505,12 @@ export function setFieldMasked(
     const wm = field.wordMask;
     const v = (bytesToUint(value) * 2 ** field.shift) % 2 ** 32;
     const m = (bytesToUint(mask) * 2 ** field.shift) % 2 ** 32;
+    if (field.exactMask !== undefined && mask.every((b) => b === 0xff)) {
+      const em = field.exactMask;
+      match.mask[w] = (match.mask[w] | em) >>> 0;
+      match.key[w] = (((match.key[w] & ~em) | (v & wm)) & match.mask[w]) >>> 0;
+      return;
+    }
     match.mask[w] = ((match.mask[w] & ~wm) | (m & wm)) >>> 0;
     match.key[w] = (((match.key[w] & ~wm) | (v & wm)) & match.mask[w]) >>> 0;
     return;

@@ -194,7 +194,7 @@ test('parseMatch() places DSCP, ECN, MPLS and ARP sub-fields in their words', ()
   assert.equal(words(parseMatch('mpls,mpls_label=0x100001,mpls_tc=3'))[L.MPLS_LSE0], '1600/fffffe00');
   assert.equal(words(parseMatch('mpls,mpls_bos=1,mpls_ttl=64'))[L.MPLS_LSE0], '140/1ff');
   assert.equal(words(parseMatch('arp,arp_op=0x1ff'))[L.NW_PROTO], 'ff/ff');
-  assert.equal(words(parseMatch('icmp,icmp_type=3,icmp_code=1'))[L.TP_DST], '1/ff');
+  assert.equal(words(parseMatch('icmp,icmp_type=3,icmp_code=1'))[L.TP_DST], '1/ffff', 'ICMP code matches the whole port word');
 });
 
 test('parseMatch() places tun_metadata by the TLV map and extends the map when needed', () => {
