@@ -435,6 +435,73 @@ export function fieldByHeader(oxmClass: number, oxmField: number, experimenter?:
   return undefined;
 }
 
+// --- Value names (shared by the parser and the formatter) --------------------
+
+/** Reserved OpenFlow 1.0 port names (matched without regard to case). */
+export const OFP_PORT_NAMES: ReadonlyMap<string, number> = new Map([
+  ['UNSET', 0xfff7],
+  ['IN_PORT', 0xfff8],
+  ['TABLE', 0xfff9],
+  ['NORMAL', 0xfffa],
+  ['FLOOD', 0xfffb],
+  ['ALL', 0xfffc],
+  ['CONTROLLER', 0xfffd],
+  ['LOCAL', 0xfffe],
+  ['ANY', 0xffff],
+  // NONE is another name for ANY; ovs-ofctl prints ANY.
+  ['NONE', 0xffff],
+]);
+
+/**
+ * A flag set (tcp_flags, ct_state, tun_flags): bit names in bit order, the
+ * bits that may be matched, and how error messages name the set.
+ */
+export interface FlagSet {
+  readonly names: ReadonlyArray<readonly [string, number]>;
+  /** Bits that may be matched. */
+  readonly allowed: number;
+  /** Word for "unknown X flag(s)". */
+  readonly what: string;
+  /** Phrase for "Each X can be specified only once". */
+  readonly each: string;
+}
+
+export const TCP_FLAGS: FlagSet = {
+  names: [
+    ['fin', 0x001], ['syn', 0x002], ['rst', 0x004], ['psh', 0x008], ['ack', 0x010], ['urg', 0x020],
+    ['ece', 0x040], ['cwr', 0x080], ['ns', 0x100], ['[200]', 0x200], ['[400]', 0x400], ['[800]', 0x800],
+  ],
+  allowed: 0x0fff,
+  what: 'TCP',
+  each: 'TCP flag',
+};
+
+export const CT_STATE_FLAGS: FlagSet = {
+  names: [
+    ['new', 0x01], ['est', 0x02], ['rel', 0x04], ['rpl', 0x08],
+    ['inv', 0x10], ['trk', 0x20], ['snat', 0x40], ['dnat', 0x80],
+  ],
+  allowed: 0xff,
+  what: 'ct_state',
+  each: 'ct_state flag',
+};
+
+export const TUNNEL_FLAGS: FlagSet = {
+  names: [['oam', 0x1]],
+  allowed: 0x1,
+  what: 'tunnel',
+  each: 'tunnel flag',
+};
+
+/** ip_frag names: value and mask over FLOW_NW_FRAG_ANY (1) | FLOW_NW_FRAG_LATER (2). */
+export const FRAG_NAMES: ReadonlyMap<string, readonly [number, number]> = new Map([
+  ['no', [0, 3]],
+  ['yes', [1, 1]],
+  ['first', [1, 3]],
+  ['later', [3, 3]],
+  ['not_later', [0, 2]],
+]);
+
 // --- Values in the key -------------------------------------------------------
 
 /**
