@@ -4,6 +4,7 @@
 type Subcommand = (args: string[]) => Promise<number>;
 
 const SUBCOMMANDS: Record<string, () => Promise<Subcommand>> = {
+  ofctl: async () => (await import('./ofctl.js')).run,
 };
 
 function usage(): string {

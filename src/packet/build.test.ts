@@ -251,3 +251,35 @@ test('buildPacket() rejects specs it cannot derive a type for', () => {
   assert.throws(() => buildPacket({ vlans: [{ vid: 1 }] }), TypeError);
   assert.throws(() => buildPacket({ eth: ETH, ipv4: { src: '1.2.3' }, tcp: {} }), SyntaxError);
 });
+
+test('buildPacket() encapsulates in VXLAN, Geneve (with options) and GRE', () => {
+  const inner = { eth: ETH, arp: {} };
+  const vxlan = buildPacketLayers({ eth: ETH, ipv4: {}, udp: {}, vxlan: { vni: 0xabcdef, inner } });
+  const u = vxlan.l4Offset;
+  assert.equal(readBe16(vxlan.bytes, u + 2), 4789);
+  assert.equal(bytesToHex(vxlan.bytes, u + 8, u + 16), '08000000' + 'abcdef00');
+  assert.equal(bytesToHex(vxlan.bytes, u + 16), bytesToHex(buildPacket(inner)));
+  assert.ok(tcpUdpChecksumOk(vxlan.bytes, 14, u, false, 17));
+
+  const geneve = buildPacketLayers({
+    eth: ETH,
+    ipv6: {},
+    udp: {},
+    geneve: { vni: 1, oam: true, options: [{ optionClass: 0xffff, type: 0x80, data: [1, 2, 3, 4, 5] }], inner: { ipv4: {}, udp: {} } },
+  });
+  const g = geneve.l4Offset;
+  assert.equal(readBe16(geneve.bytes, g + 2), 6081);
+  // Options: 4-byte header + 5 data bytes padded to 8 = 12 bytes = 3 words.
+  assert.equal(bytesToHex(geneve.bytes, g + 8, g + 8 + 8 + 12), '0380' + '0800' + '00000100' + 'ffff8002' + '0102030405000000');
+  assert.ok(tcpUdpChecksumOk(geneve.bytes, 14, g, true, 17));
+
+  const gre = buildPacketLayers({ eth: ETH, ipv4: {}, gre: { checksum: true, key: 5, sequence: 6, inner: { ipv6: {}, udp: {} } } });
+  const r = gre.l4Offset;
+  assert.equal(gre.bytes[23], 47);
+  assert.equal(bytesToHex(gre.bytes, r, r + 4), 'b000' + '86dd');
+  assert.equal(bytesToHex(gre.bytes, r + 8, r + 16), '00000005' + '00000006');
+  assert.equal(internetChecksum(gre.bytes, r), 0);
+  const teb = buildPacket({ ipv4: {}, gre: { inner } });
+  assert.equal(bytesToHex(teb, 20, 24), '0000' + '6558');
+  assert.throws(() => buildPacket({ ipv4: {}, vxlan: { inner } }), TypeError);
+});

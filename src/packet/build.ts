@@ -13,14 +13,18 @@
 //   });
 //
 // Layers appear in the fixed order eth, vlans, llc, snap, mpls, then one of
-// arp/rarp/ipv4/ipv6, then one of tcp/udp/sctp/icmp/icmpv6/igmp, then payload.
+// arp/rarp/ipv4/ipv6, then one of tcp/udp/sctp/icmp/icmpv6/igmp/gre, then
+// vxlan or geneve over udp, then payload. Tunnel layers carry an `inner` spec.
 // Leaving `eth` out starts the packet at the next layer present (an IPv4
 // packet alone, say, for an ICMP error's embedded header). `eth.type` is the
 // type after the VLAN tags (OVS's dl_type); it, IP protocol, next header and
 // SNAP type are derived from the layer above unless given. Giving `llc` or
-// `snap` makes an 802.3 frame whose length field counts what follows it.
+// `snap` makes an 802.3 frame whose length field counts what follows it
+// (`eth.length` sets that field, and alone makes an 802.3 frame without LLC).
 // Transport checksums use the IP addresses as written in the header (no routing
 // header final destination); with no IP layer they stay 0 unless given.
+// buildPacketLayers() also returns where each layer starts; decode.ts turns
+// bytes back into a spec, and samples.ts has one well-formed spec of each kind.
 
 import { parseIpv4, parseIpv6, parseMac } from './addr.js';
 import { writeBe16, writeBe32 } from './bytes.js';
@@ -40,6 +44,7 @@ import {
   ETH_TYPE_IPV6,
   ETH_TYPE_MPLS,
   ETH_TYPE_RARP,
+  ETH_TYPE_TEB,
   ETH_TYPE_VLAN_8021Q,
   LLC_CNTL_SNAP,
   LLC_DSAP_SNAP,
@@ -55,16 +60,17 @@ import {
   ND_NEIGHBOR_SOLICIT,
   ND_REDIRECT,
   ND_ROUTER_ADVERT,
-  ND_ROUTER_SOLICIT,
   ICMP6_ECHO_REPLY,
   ICMP6_ECHO_REQUEST,
 } from './icmp.js';
+import { GENEVE_PORT, GRE_FLAG_CHECKSUM, GRE_FLAG_KEY, GRE_FLAG_SEQUENCE, VXLAN_FLAG_VNI, VXLAN_PORT } from './tunnel.js';
 import {
   IP_DF,
   IP_MF,
   IPPROTO_AH,
   IPPROTO_DSTOPTS,
   IPPROTO_FRAGMENT,
+  IPPROTO_GRE,
   IPPROTO_HOPOPTS,
   IPPROTO_ICMP,
   IPPROTO_ICMPV6,
@@ -92,7 +98,7 @@ export interface EthernetSpec {
   src?: MacSource;
   /** Type after the VLAN tags; derived from the next layer. Required when none is given. */
   type?: number;
-  /** 802.3 frames only: the length field (default: the size of what follows it). */
+  /** Makes an 802.3 frame with this length field (llc/snap make one with the length derived). */
   length?: number;
 }
 
@@ -299,7 +305,10 @@ export interface Icmpv6Spec {
   /** Echo request/reply. */
   id?: number;
   seq?: number;
-  /** The 32-bit word after the checksum for errors and other types (MTU, pointer). */
+  /**
+   * The 32-bit word after the checksum (MTU, pointer, reserved); it overrides
+   * what the type put there (echo id/seq, NA flags, RA hop limit/flags/lifetime).
+   */
   rest?: number;
   /** NS, NA and redirect target. */
   target?: Ipv6Source;
@@ -350,6 +359,50 @@ export interface IgmpSpec {
   checksum?: number;
 }
 
+export interface VxlanSpec {
+  /** Default 0x08 (VNI valid). */
+  flags?: number;
+  vni?: number;
+  /** The encapsulated frame (normally with `eth`). */
+  inner: PacketSpec;
+}
+
+export interface GeneveOptionSpec {
+  /** Option class, e.g. 0x0102 for OVS's experiments, 0xffff for testing. */
+  optionClass: number;
+  /** Option type; its high bit marks the option critical. */
+  type: number;
+  /** Zero-padded to a multiple of 4 bytes. */
+  data?: ByteSource;
+  /** Length field override (4-byte units of data). */
+  length?: number;
+}
+
+export interface GeneveSpec {
+  vni?: number;
+  oam?: boolean;
+  critical?: boolean;
+  /** Protocol type, derived from `inner` (0x6558 for an Ethernet frame). */
+  protocol?: number;
+  options?: GeneveOptionSpec[];
+  /** Option length field override (4-byte units). */
+  optionsLength?: number;
+  version?: number;
+  inner: PacketSpec;
+}
+
+export interface GreSpec {
+  /** Present when given; `true` computes it over the GRE header and payload. */
+  checksum?: boolean | number;
+  key?: number;
+  sequence?: number;
+  /** Protocol type, derived from `inner` (0x6558 for an Ethernet frame). */
+  protocol?: number;
+  /** The whole flags/version word, overriding the flags derived from checksum/key/sequence. */
+  flagsWord?: number;
+  inner: PacketSpec;
+}
+
 export interface PacketSpec {
   eth?: EthernetSpec;
   vlans?: VlanSpec[];
@@ -366,6 +419,10 @@ export interface PacketSpec {
   icmp?: IcmpSpec;
   icmpv6?: Icmpv6Spec;
   igmp?: IgmpSpec;
+  /** Tunnels: vxlan and geneve ride on `udp` (default destination ports 4789 and 6081); gre is a transport of its own. */
+  vxlan?: VxlanSpec;
+  geneve?: GeneveSpec;
+  gre?: GreSpec;
   /** Bytes after the last header; a string stands for its UTF-8 bytes. */
   payload?: ByteSource | string;
   /** Zero-pad the result to at least this many bytes (60 for a minimum Ethernet frame). */
@@ -446,6 +503,7 @@ function transportProto(spec: PacketSpec): number | undefined {
   if (spec.icmp) return IPPROTO_ICMP;
   if (spec.icmpv6) return IPPROTO_ICMPV6;
   if (spec.igmp) return IPPROTO_IGMP;
+  if (spec.gre) return IPPROTO_GRE;
   return undefined;
 }
 
@@ -570,9 +628,8 @@ function buildIcmpv6(spec: Icmpv6Spec): Uint8Array {
       w.add(ipv6(spec.target, '::'));
       w.add(ipv6(spec.destination, '::'));
       break;
-    case ND_ROUTER_SOLICIT:
-      break;
     default:
+      // RS, errors and other types: 4 reserved or `rest` bytes, then options or the embedded packet.
       break;
   }
   if (spec.rest !== undefined) writeBe32(head, 4, spec.rest);
@@ -668,6 +725,72 @@ function buildArp(spec: ArpSpec): Uint8Array {
   return out;
 }
 
+/** The protocol type a tunnel header announces for `inner`: TEB for a frame, else its network type. */
+function innerProtocol(inner: PacketSpec): number {
+  if (inner.eth) return ETH_TYPE_TEB;
+  const type = networkType(inner);
+  if (type === undefined) throw new TypeError('buildPacket(): a tunnel protocol type is needed for an inner packet without eth or IP');
+  return type;
+}
+
+function buildVxlan(spec: VxlanSpec): Uint8Array {
+  const inner = buildPacket(spec.inner);
+  const out = new Uint8Array(8 + inner.length);
+  out[0] = spec.flags ?? VXLAN_FLAG_VNI;
+  writeBe32(out, 4, ((spec.vni ?? 0) & 0xffffff) << 8);
+  out.set(inner, 8);
+  return out;
+}
+
+function buildGeneve(spec: GeneveSpec): Uint8Array {
+  const w = new Writer();
+  const head = new Uint8Array(8);
+  w.add(head);
+  for (const option of spec.options ?? []) {
+    const data = padTo(bytesOf(option.data), 4);
+    const out = new Uint8Array(4 + data.length);
+    writeBe16(out, 0, option.optionClass);
+    out[2] = option.type;
+    out[3] = (option.length ?? data.length / 4) & 0x1f;
+    out.set(data, 4);
+    w.add(out);
+  }
+  const optionsSize = w.size - 8;
+  head[0] = (((spec.version ?? 0) & 3) << 6) | ((spec.optionsLength ?? optionsSize / 4) & 0x3f);
+  head[1] = (spec.oam ? 0x80 : 0) | (spec.critical ? 0x40 : 0);
+  writeBe16(head, 2, spec.protocol ?? innerProtocol(spec.inner));
+  writeBe32(head, 4, ((spec.vni ?? 0) & 0xffffff) << 8);
+  w.add(buildPacket(spec.inner));
+  return w.concat();
+}
+
+/** GRE header and inner packet; a requested checksum is left 0 for the caller to fill. */
+function buildGre(spec: GreSpec): Uint8Array {
+  const hasChecksum = spec.checksum !== undefined && spec.checksum !== false;
+  const flags =
+    spec.flagsWord ??
+    ((hasChecksum ? GRE_FLAG_CHECKSUM : 0) |
+      (spec.key !== undefined ? GRE_FLAG_KEY : 0) |
+      (spec.sequence !== undefined ? GRE_FLAG_SEQUENCE : 0));
+  const size = 4 + (flags & GRE_FLAG_CHECKSUM ? 4 : 0) + (flags & GRE_FLAG_KEY ? 4 : 0) + (flags & GRE_FLAG_SEQUENCE ? 4 : 0);
+  const inner = buildPacket(spec.inner);
+  const out = new Uint8Array(size + inner.length);
+  writeBe16(out, 0, flags);
+  writeBe16(out, 2, spec.protocol ?? innerProtocol(spec.inner));
+  let at = 4;
+  if (flags & GRE_FLAG_CHECKSUM) {
+    if (typeof spec.checksum === 'number') writeBe16(out, at, spec.checksum);
+    at += 4;
+  }
+  if (flags & GRE_FLAG_KEY) {
+    writeBe32(out, at, spec.key ?? 0);
+    at += 4;
+  }
+  if (flags & GRE_FLAG_SEQUENCE) writeBe32(out, at, spec.sequence ?? 0);
+  out.set(inner, size);
+  return out;
+}
+
 /** Builds `spec` and reports where each layer starts. */
 export function buildPacketLayers(spec: PacketSpec): BuiltPacket {
   const w = new Writer();
@@ -685,7 +808,7 @@ export function buildPacketLayers(spec: PacketSpec): BuiltPacket {
   if (spec.eth) {
     const eth = spec.eth;
     const type = eth.type ?? l3Type;
-    const dot3 = !!(spec.llc || spec.snap);
+    const dot3 = !!(spec.llc || spec.snap) || eth.length !== undefined;
     if (dot3 ? spec.snap && (spec.snap.type ?? type) === undefined : type === undefined) {
       throw new TypeError('buildPacket(): eth.type is needed when no layer above Ethernet is given');
     }
@@ -703,12 +826,14 @@ export function buildPacketLayers(spec: PacketSpec): BuiltPacket {
     const typeField = new Uint8Array(2);
     if (dot3) {
       lengthFieldOffset = w.add(typeField);
-      const llc = spec.llc ?? {};
-      const llcBytes = new Uint8Array(3);
-      llcBytes[0] = llc.dsap ?? (spec.snap ? LLC_DSAP_SNAP : 0x42);
-      llcBytes[1] = llc.ssap ?? (spec.snap ? LLC_SSAP_SNAP : 0x42);
-      llcBytes[2] = llc.control ?? LLC_CNTL_SNAP;
-      w.add(llcBytes);
+      if (spec.llc || spec.snap) {
+        const llc = spec.llc ?? {};
+        const llcBytes = new Uint8Array(3);
+        llcBytes[0] = llc.dsap ?? (spec.snap ? LLC_DSAP_SNAP : 0x42);
+        llcBytes[1] = llc.ssap ?? (spec.snap ? LLC_SSAP_SNAP : 0x42);
+        llcBytes[2] = llc.control ?? LLC_CNTL_SNAP;
+        w.add(llcBytes);
+      }
       if (spec.snap) {
         const snap = new Uint8Array(5);
         const oui = spec.snap.oui ?? 0;
@@ -799,8 +924,10 @@ export function buildPacketLayers(spec: PacketSpec): BuiltPacket {
   } else if (spec.udp) {
     const head = new Uint8Array(8);
     writeBe16(head, 0, spec.udp.src ?? 1234);
-    writeBe16(head, 2, spec.udp.dst ?? 5678);
+    writeBe16(head, 2, spec.udp.dst ?? (spec.vxlan ? VXLAN_PORT : spec.geneve ? GENEVE_PORT : 5678));
     l4Offset = w.add(head);
+    if (spec.vxlan) w.add(buildVxlan(spec.vxlan));
+    else if (spec.geneve) w.add(buildGeneve(spec.geneve));
   } else if (spec.sctp) {
     l4Offset = w.add(buildSctp(spec.sctp));
   } else if (spec.icmp) {
@@ -809,7 +936,10 @@ export function buildPacketLayers(spec: PacketSpec): BuiltPacket {
     l4Offset = w.add(buildIcmpv6(spec.icmpv6));
   } else if (spec.igmp) {
     l4Offset = w.add(buildIgmp(spec.igmp));
+  } else if (spec.gre) {
+    l4Offset = w.add(buildGre(spec.gre));
   }
+  if ((spec.vxlan || spec.geneve) && !spec.udp) throw new TypeError('buildPacket(): vxlan and geneve need a udp layer');
 
   w.add(bytesOf(spec.payload));
   const end = w.size;
@@ -844,6 +974,7 @@ export function buildPacketLayers(spec: PacketSpec): BuiltPacket {
     else if (spec.icmpv6) fill(l4Offset + 2, spec.icmpv6.checksum, true);
     else if (spec.icmp) fill(l4Offset + 2, spec.icmp.checksum, false);
     else if (spec.igmp) fill(l4Offset + 2, spec.igmp.checksum, false);
+    else if (spec.gre && spec.gre.checksum === true) fill(l4Offset + 4, undefined, false);
     else if (spec.sctp) {
       if (spec.sctp.checksum === undefined) setSctpChecksum(bytes, l4Offset, end);
       else {

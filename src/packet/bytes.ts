@@ -1,6 +1,7 @@
 // Big-endian field access on Uint8Array for the hot path (flow extraction,
 // datapath actions, checksums). Plain byte arithmetic: no DataView object,
 // no Buffer.read*, no bounds checks; callers have already checked lengths.
+// Arguments are positional (no options object) so that a call allocates nothing.
 
 /** The unsigned 16-bit big-endian value at `offset`. */
 export function readBe16(bytes: Uint8Array, offset: number): number {

@@ -75,3 +75,29 @@ test('crc32c() gives the standard check value and the RFC 3720 vectors', () => {
   assert.equal(crc32c(new Uint8Array(32)), 0x8a9136aa);
   assert.equal(crc32c(new Uint8Array(32).fill(0xff)), 0x62a8ab43);
 });
+
+test('onesComplementSum() matches a word-by-word sum for every length and start', () => {
+  const bytes = new Uint8Array(64).map((_, i) => (i * 37 + 11) & 0xff);
+  for (let start = 0; start < 4; start += 2) {
+    for (let end = start; end <= bytes.length; end++) {
+      let expected = 7;
+      for (let i = start; i < end; i += 2) expected += (bytes[i] << 8) | (i + 1 < end ? bytes[i + 1] : 0);
+      assert.equal(onesComplementSum(bytes, start, end, 7), expected, `${start}..${end}`);
+    }
+  }
+});
+
+test('crc32c() agrees with a bitwise reference for every length up to 40 and any start', () => {
+  const reference = (bytes: Uint8Array, start: number, end: number): number => {
+    let crc = 0xffffffff;
+    for (let i = start; i < end; i++) {
+      crc ^= bytes[i];
+      for (let k = 0; k < 8; k++) crc = crc & 1 ? (crc >>> 1) ^ 0x82f63b78 : crc >>> 1;
+    }
+    return ~crc >>> 0;
+  };
+  const bytes = new Uint8Array(48).map((_, i) => (i * 151 + 7) & 0xff);
+  for (let start = 0; start < 5; start++) {
+    for (let end = start; end <= start + 40; end++) assert.equal(crc32c(bytes, start, end), reference(bytes, start, end), `${start}..${end}`);
+  }
+});

@@ -2,7 +2,8 @@
 // pseudo-header sums, incremental updates (RFC 1624) for set-field actions,
 // and CRC32c for SCTP. Called by the datapath, flow tests, builder and decoder.
 // Sums are plain numbers: 16-bit words added without folding stay exact far
-// beyond any packet size, so folding happens once at the end.
+// beyond any packet size, so folding happens once at the end. Hot-path
+// functions take positional arguments (no options object to allocate per call).
 
 import { readBe16 } from './bytes.js';
 import { IPV4_SRC_OFFSET } from './ip.js';
@@ -15,10 +16,22 @@ import { IPV6_SRC_OFFSET } from './ipv6.js';
  * finishChecksum() or on to further sums.
  */
 export function onesComplementSum(bytes: Uint8Array, start: number, end: number, sum = 0): number {
+  // High and low bytes of the words summed apart, 8 bytes a round: about a
+  // third faster than word by word, and both stay small integers for any frame.
+  let high = 0;
+  let low = 0;
   let i = start;
-  for (; i + 1 < end; i += 2) sum += (bytes[i] << 8) | bytes[i + 1];
-  if (i < end) sum += bytes[i] << 8;
-  return sum;
+  const stop = end - 7;
+  for (; i < stop; i += 8) {
+    high += bytes[i] + bytes[i + 2] + bytes[i + 4] + bytes[i + 6];
+    low += bytes[i + 1] + bytes[i + 3] + bytes[i + 5] + bytes[i + 7];
+  }
+  for (; i + 1 < end; i += 2) {
+    high += bytes[i];
+    low += bytes[i + 1];
+  }
+  if (i < end) high += bytes[i];
+  return sum + high * 256 + low;
 }
 
 /** Folds a sum to 16 bits (end-around carry), without complementing it. */
@@ -74,18 +87,40 @@ export function checksumUpdate32(checksum: number, oldValue: number, newValue: n
   return ~foldSum(sum) & 0xffff;
 }
 
-// CRC32c (Castagnoli, reflected polynomial 0x82f63b78), one table lookup per byte.
-const CRC32C_TABLE = new Uint32Array(256);
+// CRC32c (Castagnoli, reflected polynomial 0x82f63b78), slicing by 8: table k
+// advances a byte's contribution by k more bytes, so eight bytes cost eight
+// lookups and one dependency chain instead of eight (about twice as fast here).
+const CRC32C_TABLES = new Uint32Array(8 * 256);
 for (let n = 0; n < 256; n++) {
   let c = n;
   for (let k = 0; k < 8; k++) c = c & 1 ? (c >>> 1) ^ 0x82f63b78 : c >>> 1;
-  CRC32C_TABLE[n] = c >>> 0;
+  CRC32C_TABLES[n] = c >>> 0;
+}
+for (let n = 0; n < 256; n++) {
+  for (let t = 1; t < 8; t++) {
+    const previous = CRC32C_TABLES[(t - 1) * 256 + n];
+    CRC32C_TABLES[t * 256 + n] = (previous >>> 8) ^ CRC32C_TABLES[previous & 0xff];
+  }
 }
 
 /** CRC32c of [start, end) with the usual all-ones start and final inversion. */
 export function crc32c(bytes: Uint8Array, start = 0, end = bytes.length): number {
+  const T = CRC32C_TABLES;
   let crc = 0xffffffff;
-  for (let i = start; i < end; i++) crc = CRC32C_TABLE[(crc ^ bytes[i]) & 0xff] ^ (crc >>> 8);
+  let i = start;
+  for (const stop = end - 7; i < stop; i += 8) {
+    const low = crc ^ (bytes[i] | (bytes[i + 1] << 8) | (bytes[i + 2] << 16) | (bytes[i + 3] << 24));
+    crc =
+      T[7 * 256 + (low & 0xff)] ^
+      T[6 * 256 + ((low >>> 8) & 0xff)] ^
+      T[5 * 256 + ((low >>> 16) & 0xff)] ^
+      T[4 * 256 + (low >>> 24)] ^
+      T[3 * 256 + bytes[i + 4]] ^
+      T[2 * 256 + bytes[i + 5]] ^
+      T[256 + bytes[i + 6]] ^
+      T[bytes[i + 7]];
+  }
+  for (; i < end; i++) crc = T[(crc ^ bytes[i]) & 0xff] ^ (crc >>> 8);
   return ~crc >>> 0;
 }
 

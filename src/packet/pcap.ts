@@ -320,7 +320,10 @@ export class PcapWriter {
     return new PcapWriter(path, fd, header);
   }
 
-  /** Appends one record; data beyond the snaplen is cut, orig_len keeps the real length. */
+  /**
+   * Appends one record; data beyond the snaplen is cut, orig_len keeps the
+   * real length. File system errors (ENOSPC, say) are thrown as Node raises them.
+   */
   write(data: Uint8Array, options?: PcapRecordOptions): void {
     if (this.fd < 0) throw new TypeError(`${this.path}: pcap writer is closed`);
     writeSync(this.fd, encodePcapRecord(this.header, data, options));

@@ -220,4 +220,41 @@ export const PACKET_SAMPLES: readonly PacketSample[] = [
     },
     protocols: ['eth', 'ipv6', 'icmpv6'],
   },
+  {
+    name: 'vxlan-ipv4-icmp',
+    spec: {
+      eth: ETH,
+      ipv4: { src: '172.16.0.1', dst: '172.16.0.2', df: true },
+      udp: { src: 50000 },
+      vxlan: { vni: 42, inner: { eth: { src: '50:54:00:00:00:0a', dst: '50:54:00:00:00:0b' }, ipv4: V4, icmp: { type: ICMP4_ECHO_REQUEST, id: 3, seq: 4 } } },
+    },
+    protocols: ['eth', 'ip', 'udp', 'vxlan', 'eth', 'ip', 'icmp'],
+  },
+  {
+    name: 'geneve-ipv6-options-tcp',
+    spec: {
+      eth: ETH,
+      ipv6: { src: 'fd01::1', dst: 'fd01::2' },
+      udp: { src: 50000 },
+      geneve: {
+        vni: 0x123456,
+        options: [
+          { optionClass: 0xffff, type: 0x80, data: [1, 2, 3, 4] },
+          { optionClass: 0x0102, type: 1, data: [5, 6, 7, 8, 9, 10, 11, 12] },
+        ],
+        inner: { eth: ETH, ipv4: V4, tcp: { src: 40000, dst: 9, flags: TCP_SYN } },
+      },
+    },
+    protocols: ['eth', 'ipv6', 'udp', 'geneve', 'eth', 'ip', 'tcp'],
+  },
+  {
+    name: 'gre-key-checksum-ipv4-udp',
+    spec: { eth: ETH, ipv4: { src: '172.16.0.1', dst: '172.16.0.2' }, gre: { checksum: true, key: 0x1234, sequence: 7, inner: { ipv4: V4, udp: { src: 40000, dst: 9 }, payload: 'gre' } } },
+    protocols: ['eth', 'ip', 'gre', 'ip', 'udp'],
+  },
+  {
+    name: 'gre-teb-arp',
+    spec: { eth: ETH, ipv4: { src: '172.16.0.1', dst: '172.16.0.2' }, gre: { key: 1, inner: { eth: ETH, arp: { sha: MAC_A, spa: V4.src, tpa: V4.dst } } } },
+    protocols: ['eth', 'ip', 'gre', 'eth', 'arp'],
+  },
 ];
