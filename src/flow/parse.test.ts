@@ -8,6 +8,8 @@ import { ParseError } from '../lib/errors.js';
 import type { TunMetadataMap } from './fields.js';
 import * as L from './layout.js';
 import { Match } from './match.js';
+import { formatMatch } from './format.js';
+import { FORMAT_GOLDENS } from './format-goldens.js';
 import { normalizeMatch, parseMatch, splitActions } from './parse.js';
 
 /** The words a match sets, as "word=key/mask" in hex, for compact comparisons. */
@@ -299,4 +301,12 @@ test('parseMatch() fails only with ParseError on random text', () => {
     }
   }
   assert.ok(accepted > 100, `only ${accepted} random texts parsed`);
+});
+
+test('parseMatch() reads every formatter golden back to a match that prints the same', () => {
+  for (const golden of FORMAT_GOLDENS) {
+    const parsed = parseMatch(golden.text, { onOther: (name) => name === 'priority' });
+    assert.equal(formatMatch(parsed, { priority: golden.priority ?? 32768 }), golden.text);
+    assert.equal(formatMatch(parsed), formatMatch(golden.match), golden.text);
+  }
 });

@@ -5,13 +5,15 @@
 // parsing the line. The answers ovs-ofctl gave are kept beside the corpus
 // (fields.ovs.json), so the comparison runs without Open vSwitch too; where it
 // is installed, a second test checks the kept answers against the live tool.
-// UPDATE_CORPUS=1 rewrites the kept answers from the live tool.
+// UPDATE_CORPUS=1 rewrites the kept answers from the live tool. A third test
+// prints each parsed match with formatMatch() and compares with ovs-ofctl.
 
 import { execFile } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { formatMatch } from '../../src/flow/format.js';
 import { parseMatch } from '../../src/flow/parse.js';
 import { realOvsMissing } from '../support/real-ovs.js';
 
@@ -141,6 +143,42 @@ test('parseMatch() accepts and rejects the corpus as ovs-ofctl parse-flow does',
         failures.push(`${where}: ovs-ofctl prints "${ovs.printed}", which parses to a different match`);
       }
     }
+  });
+  assert.deepEqual(failures, []);
+  assert.ok(compared > corpus.length / 3, `only ${compared} printed matches compared`);
+});
+
+/**
+ * Lines whose printed form formatMatch() does not yet give as ovs-ofctl does
+ * (gaps in src/flow/format.ts, reported to its owner). The test fails once a
+ * gap is fixed, so that the entry gets removed.
+ */
+const KNOWN_FORMAT_GAPS: ReadonlyMap<string, string> = new Map([
+  ['in_port=UNSET', 'formatPort() has no name for 0xfff7 (UNSET)'],
+  ['packet_type=(1,0x86dd),ipv6_src=::1', 'an IPv6 packet_type does not make IPv6 fields printable'],
+]);
+
+test('formatMatch() prints parsed corpus matches as ovs-ofctl does, and they parse back', async () => {
+  const kept = readKept();
+  const verdicts = missing ? corpus.map((line) => kept.get(line.text)) : await liveVerdicts();
+  const failures: string[] = [];
+  let compared = 0;
+  corpus.forEach((line, i) => {
+    const ovs = verdicts[i];
+    if (!ovs || ovs.error !== null || ovs.printed === null || line.noRoundTrip) return;
+    const where = `line ${line.lineNumber} "${line.text}"`;
+    const parsed = ourParse(line.text).match;
+    if (!parsed) return; // the other test reports this
+    const text = formatMatch(parsed);
+    compared++;
+    const gap = KNOWN_FORMAT_GAPS.get(line.text);
+    if (gap !== undefined) {
+      if (text === ovs.printed) failures.push(`${where}: prints as ovs-ofctl now; remove it from KNOWN_FORMAT_GAPS`);
+      return;
+    }
+    if (text !== ovs.printed) failures.push(`${where}: ovs-ofctl prints "${ovs.printed}", formatMatch() "${text}"`);
+    const again = ourParse(text).match;
+    if (!again || !again.equals(parsed)) failures.push(`${where}: "${text}" does not parse back to the same match`);
   });
   assert.deepEqual(failures, []);
   assert.ok(compared > corpus.length / 3, `only ${compared} printed matches compared`);
