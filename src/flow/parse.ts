@@ -203,7 +203,8 @@ function parseIpv6Address(text: string): Uint8Array | null {
   const lastColon = s.lastIndexOf(':');
   if (lastColon >= 0 && s.slice(lastColon + 1).includes('.')) {
     const v4 = s.slice(lastColon + 1);
-    if (!/^\d{1,3}(\.\d{1,3}){3}$/.test(v4)) return null;
+    // As inet_pton(): decimal parts without leading zeros.
+    if (!/^(0|[1-9][0-9]{0,2})(\.(0|[1-9][0-9]{0,2})){3}$/.test(v4)) return null;
     const p = v4.split('.').map(Number);
     if (p.some((x) => x > 255)) return null;
     s = `${s.slice(0, lastColon + 1)}${((p[0] << 8) | p[1]).toString(16)}:${((p[2] << 8) | p[3]).toString(16)}`;
