@@ -20,6 +20,7 @@ import {
   type MatchField,
   type TunMetadataMap,
 } from './fields.js';
+import { formatEth, formatIpv4, formatIpv6, formatPort } from './format.js';
 import * as L from './layout.js';
 import { Match } from './match.js';
 
@@ -357,7 +358,10 @@ function scanCInt(text: string): { value: bigint; length: number } | null {
   if (hex !== undefined) v = BigInt('0x' + hex);
   else if (octal !== undefined) v = octal.length > 1 ? BigInt('0o' + octal.slice(1)) : 0n;
   else v = BigInt(decimal);
-  return { value: sign === '-' ? -v : v, length: whole.length };
+  if (sign === '-') v = -v;
+  // The result lands in a C int: strtol() saturates, then the int keeps 32 bits.
+  const saturated = v > (1n << 63n) - 1n ? (1n << 63n) - 1n : v < -(1n << 63n) ? -(1n << 63n) : v;
+  return { value: BigInt.asIntN(32, saturated), length: whole.length };
 }
 
 /**
@@ -645,21 +649,19 @@ export function normalizeMatch(match: Match): boolean {
  */
 function formatForError(f: MatchField, value: bigint): string {
   const bytes = bigintToBytes(value, f.bytes);
+  const word = (i: number): number => ((bytes[i] << 24) | (bytes[i + 1] << 16) | (bytes[i + 2] << 8) | bytes[i + 3]) >>> 0;
   switch (f.format) {
     case 'decimal':
       return value.toString();
     case 'ipv4':
-      return Array.from(bytes).join('.');
+      return formatIpv4(word(0));
     case 'ethernet':
-      return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join(':');
+      return formatEth((bytes[0] << 8) | bytes[1], word(2));
     case 'ipv6':
-      return formatIpv6(bytes);
+      return formatIpv6([word(0), word(4), word(8), word(12)]);
     case 'ofp-port':
-    case 'ofp11-port': {
-      const n = Number(value);
-      const name = [...PORT_NAMES].find(([, port]) => port === n && n !== 0xffff)?.[0] ?? (n === 0xffff ? 'ANY' : null);
-      return name ?? value.toString();
-    }
+    case 'ofp11-port':
+      return formatPort(Number(value));
     case 'tcp-flags':
       return TCP_FLAGS.names.filter(([, bit]) => (Number(value) & bit) !== 0).map(([name]) => name).join('|');
     case 'ct-state':
@@ -671,29 +673,6 @@ function formatForError(f: MatchField, value: bigint): string {
     default:
       return `0x${value.toString(16)}`;
   }
-}
-
-/** IPv6 text as inet_ntop() writes it: the longest run of zero groups (two or more) as "::". */
-function formatIpv6(bytes: Uint8Array): string {
-  const groups = Array.from({ length: 8 }, (_, i) => (bytes[2 * i] << 8) | bytes[2 * i + 1]);
-  let bestStart = -1;
-  let bestLength = 0;
-  for (let i = 0; i < 8; ) {
-    if (groups[i] !== 0) {
-      i++;
-      continue;
-    }
-    let j = i;
-    while (j < 8 && groups[j] === 0) j++;
-    if (j - i > bestLength && j - i >= 2) {
-      bestStart = i;
-      bestLength = j - i;
-    }
-    i = j;
-  }
-  const hex = groups.map((g) => g.toString(16));
-  if (bestStart < 0) return hex.join(':');
-  return `${hex.slice(0, bestStart).join(':')}::${hex.slice(bestStart + bestLength).join(':')}`;
 }
 
 function bytesToBigint(bytes: Uint8Array): bigint {
