@@ -344,9 +344,10 @@ function parsePort(s: string, portNames?: ReadonlyMap<string, number>): number |
 }
 
 /**
- * Reads a number at the start of `text` like scanf("%i"): white space, sign,
- * then hex after "0x" (at least one digit, or the conversion fails), octal
- * after "0", else decimal. Returns the value and the characters used.
+ * Reads a number at the start of `text` the way Open vSwitch's scanf("%i")
+ * does: white space, sign, then hex after "0x" (at least one digit, or the
+ * conversion fails), octal after "0", else decimal, wrapping to a 32-bit int.
+ * Returns the value and the characters used.
  */
 function scanCInt(text: string): { value: bigint; length: number } | null {
   // "0x" without a hex digit fails the whole conversion, as in glibc.
@@ -359,9 +360,8 @@ function scanCInt(text: string): { value: bigint; length: number } | null {
   else if (octal !== undefined) v = octal.length > 1 ? BigInt('0o' + octal.slice(1)) : 0n;
   else v = BigInt(decimal);
   if (sign === '-') v = -v;
-  // The result lands in a C int: strtol() saturates, then the int keeps 32 bits.
-  const saturated = v > (1n << 63n) - 1n ? (1n << 63n) - 1n : v < -(1n << 63n) ? -(1n << 63n) : v;
-  return { value: BigInt.asIntN(32, saturated), length: whole.length };
+  // The result lands in a C int, keeping the low 32 bits of any number.
+  return { value: BigInt.asIntN(32, v), length: whole.length };
 }
 
 /**
@@ -662,6 +662,8 @@ function formatForError(f: MatchField, value: bigint): string {
     case 'ofp-port':
     case 'ofp11-port':
       return formatPort(Number(value));
+    case 'packet-type':
+      return `packet_type=(${value >> 16n},0x${(value & 0xffffn).toString(16)})`;
     case 'tcp-flags':
       return TCP_FLAGS.names.filter(([, bit]) => (Number(value) & bit) !== 0).map(([name]) => name).join('|');
     case 'ct-state':
