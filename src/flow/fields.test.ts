@@ -158,3 +158,18 @@ test('tun_metadata fields go where the TLV map says and set their present bit', 
   assert.deepEqual(getFieldMasked(m, must('tun_metadata40'), { tunMetadata: map }).value, Uint8Array.of(0xde, 0xad, 0xbe, 0xef));
   assert.throws(() => getFieldMasked(m, must('tun_metadata41'), { tunMetadata: map }), RangeError);
 });
+
+test('every NXM/OXM header of the table leads back to its field, and no header is shared', () => {
+  const seen = new Set<string>();
+  for (const f of MATCH_FIELDS) {
+    for (const h of f.headers) {
+      const c: { oxmClass: number; experimenter?: number } = OXM_CLASSES[h.prefix];
+      const key = `${c.oxmClass}:${h.field}:${c.experimenter}`;
+      assert.ok(!seen.has(key), `${h.name} shares its numbers`);
+      seen.add(key);
+      assert.equal(fieldByHeader(c.oxmClass, h.field, c.experimenter), f, h.name);
+      assert.equal(fieldByHeaderName(h.name), f, h.name);
+      assert.ok(h.name.startsWith(h.prefix), `${h.name} does not start with ${h.prefix}`);
+    }
+  }
+});

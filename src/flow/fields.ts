@@ -401,9 +401,16 @@ for (const f of MATCH_FIELDS) {
   for (const alias of f.aliases) byName.set(alias, f);
 }
 
-const byHeader = new Map<string, MatchField>();
+const byHeaderName = new Map<string, MatchField>();
+/** Keyed "class:field" or "class:field:experimenter" for experimenter OXMs. */
+const byHeaderNumbers = new Map<string, MatchField>();
 for (const f of MATCH_FIELDS) {
-  for (const h of f.headers) byHeader.set(h.name, f);
+  for (const h of f.headers) {
+    byHeaderName.set(h.name, f);
+    const c: { oxmClass: number; experimenter?: number } = OXM_CLASSES[h.prefix];
+    const key = c.experimenter === undefined ? `${c.oxmClass}:${h.field}` : `${c.oxmClass}:${h.field}:${c.experimenter}`;
+    byHeaderNumbers.set(key, f);
+  }
 }
 
 /**
@@ -416,7 +423,7 @@ export function fieldByName(name: string): MatchField | undefined {
 
 /** Looks a field up by its NXM or OXM name, e.g. "NXM_OF_ETH_SRC". */
 export function fieldByHeaderName(name: string): MatchField | undefined {
-  return byHeader.get(name);
+  return byHeaderName.get(name);
 }
 
 /**
@@ -424,15 +431,8 @@ export function fieldByHeaderName(name: string): MatchField | undefined {
  * experimenter id for class 0xffff.
  */
 export function fieldByHeader(oxmClass: number, oxmField: number, experimenter?: number): MatchField | undefined {
-  for (const f of MATCH_FIELDS) {
-    for (const h of f.headers) {
-      const c = OXM_CLASSES[h.prefix];
-      if (c.oxmClass !== oxmClass || h.field !== oxmField) continue;
-      if ('experimenter' in c && c.experimenter !== experimenter) continue;
-      return f;
-    }
-  }
-  return undefined;
+  const key = oxmClass === 0xffff ? `${oxmClass}:${oxmField}:${experimenter}` : `${oxmClass}:${oxmField}`;
+  return byHeaderNumbers.get(key);
 }
 
 // --- Value names (shared by the parser and the formatter) --------------------
