@@ -129,7 +129,7 @@ const UINT64_LIMIT = 1n << 64n;
  * be as long as a wide field needs. `digits` is false when no number starts
  * there; `tail` is what follows the number.
  */
-function scanInteger(text: string): { value: bigint; digits: boolean; tail: string; negative: boolean } {
+function scanInteger(text: string): { value: bigint; digits: boolean; tail: string } {
   const m = /^\s*([+-]?)(?:(0[xX])([0-9a-fA-F]*)|(0[0-7]*)|([1-9][0-9]*))?/.exec(text) as RegExpExecArray;
   const [whole, sign, hexPrefix, hexDigits, octal, decimal] = m;
   const tail = text.slice(whole.length);
@@ -137,10 +137,10 @@ function scanInteger(text: string): { value: bigint; digits: boolean; tail: stri
   if (hexPrefix !== undefined) v = hexDigits ? BigInt('0x' + hexDigits) : 0n;
   else if (octal !== undefined) v = octal.length > 1 ? BigInt('0o' + octal.slice(1)) : 0n;
   else if (decimal !== undefined) v = BigInt(decimal);
-  else return { value: 0n, digits: false, tail: text, negative: false };
+  else return { value: 0n, digits: false, tail: text };
   if (v >= UINT64_LIMIT && !(hexPrefix !== undefined && sign === '')) v = TOO_LARGE;
   else if (sign === '-' && v !== 0n) v = UINT64_LIMIT - v;
-  return { value: v, digits: true, tail, negative: sign === '-' };
+  return { value: v, digits: true, tail };
 }
 
 /** A whole-string integer as scanInteger() reads it, or null. */
@@ -434,14 +434,12 @@ function parsePacketType(f: MatchField, s: string): Parsed {
   if (!s.startsWith('(')) throw new ParseError(`${s}: bad syntax for packet type missing '('`);
   const body = s.slice(1);
   const ns = scanInteger(body);
-  if (!ns.digits || ns.negative || ns.value > 0xffffn) throw new ParseError(`${body}: bad syntax for packet type ns`);
+  if (!ns.digits || ns.value > 0xffffn) throw new ParseError(`${body}: bad syntax for packet type ns`);
   if (!ns.tail.startsWith(',')) throw new ParseError(`${body}: bad syntax for packet type missing ','`);
   const rest = ns.tail.slice(1);
   const type = scanInteger(rest);
-  if (!type.digits || type.negative || type.value > 0xffffn) {
-    throw new ParseError(`${rest}: bad syntax for packet type ns_type`);
-  }
-  if (!type.tail.startsWith(')')) throw new ParseError(`${rest}: bad syntax for packet type missing ')'`);
+  if (!type.digits || type.value > 0xffffn) throw new ParseError(`${rest}: bad syntax for packet type ns_type`);
+  if (!/^\s*\)/.test(type.tail)) throw new ParseError(`${rest}: bad syntax for packet type missing ')'`);
   return { value: bigintToBytes((ns.value << 16n) | type.value, 4), mask: allOnes(f.bytes) };
 }
 
