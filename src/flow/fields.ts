@@ -241,13 +241,17 @@ function buildFields(): MatchField[] {
   // The ERSPAN fields keep their whole byte(s) in the key: Open vSwitch stores
   // tun_erspan_ver=16 as given, so truncating to the documented bits would differ.
   // Their `bits` still bound subfields, as in Open vSwitch.
-  add({ name: 'tun_erspan_ver', bytes: 1, bits: 4, wordMask: 0xff, maskable: true, format: 'decimal', word: L.TUN_ERSPAN_VER,
+  add({ name: 'tun_erspan_ver', bytes: 1, bits: 4, wordMask: 0xff, maskable: true, format: 'decimal',
+    word: L.TUN_ERSPAN_VER,
     headers: [['NXOXM_ET', 'NXOXM_ET_ERSPAN_VER', 12]] });
-  add({ name: 'tun_erspan_idx', bytes: 4, bits: 20, wordMask: 0xffffffff, maskable: true, format: 'hex', word: L.TUN_ERSPAN_IDX,
+  add({ name: 'tun_erspan_idx', bytes: 4, bits: 20, wordMask: 0xffffffff, maskable: true, format: 'hex',
+    word: L.TUN_ERSPAN_IDX,
     headers: [['NXOXM_ET', 'NXOXM_ET_ERSPAN_IDX', 11]] });
-  add({ name: 'tun_erspan_dir', bytes: 1, bits: 1, wordMask: 0xff, maskable: true, format: 'decimal', word: L.TUN_ERSPAN_DIR,
+  add({ name: 'tun_erspan_dir', bytes: 1, bits: 1, wordMask: 0xff, maskable: true, format: 'decimal',
+    word: L.TUN_ERSPAN_DIR,
     headers: [['NXOXM_ET', 'NXOXM_ET_ERSPAN_DIR', 13]] });
-  add({ name: 'tun_erspan_hwid', bytes: 1, bits: 6, wordMask: 0xff, maskable: true, format: 'hex', word: L.TUN_ERSPAN_HWID,
+  add({ name: 'tun_erspan_hwid', bytes: 1, bits: 6, wordMask: 0xff, maskable: true, format: 'hex',
+    word: L.TUN_ERSPAN_HWID,
     headers: [['NXOXM_ET', 'NXOXM_ET_ERSPAN_HWID', 14]] });
   add({ name: 'tun_gtpu_flags', bytes: 1, maskable: true, format: 'hex', writable: false, word: L.TUN_GTPU_FLAGS,
     headers: [['NXOXM_ET', 'NXOXM_ET_GTPU_FLAGS', 15]] });
@@ -369,13 +373,17 @@ function buildFields(): MatchField[] {
     headers: [['OXM_OF', 'OXM_OF_SCTP_SRC', 17]] });
   add({ name: 'sctp_dst', bytes: 2, maskable: true, prerequisite: 'sctp', format: 'decimal', word: L.TP_DST,
     headers: [['OXM_OF', 'OXM_OF_SCTP_DST', 18]] });
-  add({ name: 'icmp_type', bytes: 1, maskable: false, exactMask: 0xffff, prerequisite: 'icmpv4', format: 'decimal', word: L.TP_SRC,
+  add({ name: 'icmp_type', bytes: 1, maskable: false, exactMask: 0xffff, prerequisite: 'icmpv4', format: 'decimal',
+    word: L.TP_SRC,
     headers: [['NXM_OF', 'NXM_OF_ICMP_TYPE', 13], ['OXM_OF', 'OXM_OF_ICMPV4_TYPE', 19]] });
-  add({ name: 'icmp_code', bytes: 1, maskable: false, exactMask: 0xffff, prerequisite: 'icmpv4', format: 'decimal', word: L.TP_DST,
+  add({ name: 'icmp_code', bytes: 1, maskable: false, exactMask: 0xffff, prerequisite: 'icmpv4', format: 'decimal',
+    word: L.TP_DST,
     headers: [['NXM_OF', 'NXM_OF_ICMP_CODE', 14], ['OXM_OF', 'OXM_OF_ICMPV4_CODE', 20]] });
-  add({ name: 'icmpv6_type', bytes: 1, maskable: false, exactMask: 0xffff, prerequisite: 'icmpv6', format: 'decimal', word: L.TP_SRC,
+  add({ name: 'icmpv6_type', bytes: 1, maskable: false, exactMask: 0xffff, prerequisite: 'icmpv6', format: 'decimal',
+    word: L.TP_SRC,
     headers: [['NXM_NX', 'NXM_NX_ICMPV6_TYPE', 21], ['OXM_OF', 'OXM_OF_ICMPV6_TYPE', 29]] });
-  add({ name: 'icmpv6_code', bytes: 1, maskable: false, exactMask: 0xffff, prerequisite: 'icmpv6', format: 'decimal', word: L.TP_DST,
+  add({ name: 'icmpv6_code', bytes: 1, maskable: false, exactMask: 0xffff, prerequisite: 'icmpv6', format: 'decimal',
+    word: L.TP_DST,
     headers: [['NXM_NX', 'NXM_NX_ICMPV6_CODE', 22], ['OXM_OF', 'OXM_OF_ICMPV6_CODE', 30]] });
 
   // --- IPv6 neighbor discovery (link-layer options overlay the ARP words) ---
