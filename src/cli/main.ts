@@ -5,6 +5,7 @@ type Subcommand = (args: string[]) => Promise<number>;
 
 const SUBCOMMANDS: Record<string, () => Promise<Subcommand>> = {
   ofctl: async () => (await import('./ofctl.js')).run,
+  vswitchd: async () => (await import('./vswitchd.js')).run,
 };
 
 function usage(): string {
