@@ -1,7 +1,8 @@
 // Golden match texts for formatMatch(): each text is what real Open vSwitch
 // 3.1 prints (`ovs-ofctl parse-flow`) for the match built beside it. Used by
-// format.test.ts, and by test/interop/parse-pcap-format.test.ts, which asks a
-// live ovs-ofctl again so that the goldens cannot drift from the oracle.
+// format.test.ts, by parse.test.ts (which reads FORMAT_GOLDENS back), and by
+// test/interop/parse-pcap-format.test.ts, which asks a live ovs-ofctl again
+// so that the goldens cannot drift from the oracle.
 
 import * as L from './layout.js';
 import { Match } from './match.js';
@@ -89,10 +90,6 @@ const CASES: Array<[string, Match, number?, string?]> = [
   ['ip,nw_frag=not_later', match(IP, [L.NW_FRAG, 0, 2])],
   ['icmp,icmp_type=3,icmp_code=1', match(IP, [L.NW_PROTO, 1], [L.TP_SRC, 3], [L.TP_DST, 1])],
   ['tun_src=1.1.1.1,tun_dst=2.2.2.0/24', match([L.TUN_IPV4_SRC, 0x01010101], [L.TUN_IPV4_DST, 0x02020200, 0xffffff00])],
-  ['tun_gbp_flags=0x1,tun_erspan_ver=1,tun_erspan_idx=0x3,gtpu_flags=0x1,gtpu_msgtype=3,tun_flags=+oam',
-    match([L.TUN_FLAGS, 8, 8], [L.TUN_ERSPAN_VER, 1, 0xff], [L.TUN_GTPU_FLAGS, 1, 0xff], [L.TUN_GBP_FLAGS, 1, 0xff],
-      [L.TUN_GTPU_MSGTYPE, 3, 0xff], [L.TUN_ERSPAN_IDX, 3, 0xfffff]), undefined,
-    'tun_gbp_flags=0x1,tun_erspan_ver=1,tun_erspan_idx=0x3,tun_gtpu_flags=0x1,tun_gtpu_msgtype=3,tun_flags=+oam'],
   ['tun_erspan_ver=2,tun_erspan_dir=1,tun_erspan_hwid=0x7',
     match([L.TUN_ERSPAN_VER, 2, 0xff], [L.TUN_ERSPAN_DIR, 1, 0xff], [L.TUN_ERSPAN_HWID, 7, 0xff])],
   ['tun_erspan_ver=2', match([L.TUN_ERSPAN_VER, 2, 0xff], [L.TUN_ERSPAN_IDX, 5, 0xfffff])],
@@ -122,6 +119,17 @@ const CASES: Array<[string, Match, number?, string?]> = [
   ['dl_vlan=0', match([L.VLAN0, 0x1000, 0x1fff])],
   ['dl_vlan=4095,dl_vlan_pcp=7', match([L.VLAN0, 0xffff, 0xffff])],
   ['ip,nw_dst=0.0.0.0/0.0.0.1', match(IP, [L.NW_DST, 0, 1])],
+];
+
+// Goldens that do not read back through the match parser as printed: OVS
+// prints gtpu_flags/gtpu_msgtype but parses only tun_gtpu_* (`input` holds
+// what to give it), and the field table (src/flow/fields.ts) has no NSH
+// fields yet. The formatter and the interop test still hold to them.
+const EXTRA_CASES: Array<[string, Match, number?, string?]> = [
+  ['tun_gbp_flags=0x1,tun_erspan_ver=1,tun_erspan_idx=0x3,gtpu_flags=0x1,gtpu_msgtype=3,tun_flags=+oam',
+    match([L.TUN_FLAGS, 8, 8], [L.TUN_ERSPAN_VER, 1, 0xff], [L.TUN_GTPU_FLAGS, 1, 0xff], [L.TUN_GBP_FLAGS, 1, 0xff],
+      [L.TUN_GTPU_MSGTYPE, 3, 0xff], [L.TUN_ERSPAN_IDX, 3, 0xfffff]), undefined,
+    'tun_gbp_flags=0x1,tun_erspan_ver=1,tun_erspan_idx=0x3,tun_gtpu_flags=0x1,tun_gtpu_msgtype=3,tun_flags=+oam'],
   ['dl_type=0x894f,nsh_flags=1,nsh_ttl=5,nsh_mdtype=1,nsh_np=3,nsh_spi=0x2a,nsh_si=1,nsh_c1=0x5/0xff,nsh_c4=0x7',
     match([L.DL_TYPE, 0x894f], [L.NSH_FLAGS, 1, 0xff], [L.NSH_TTL, 5, 0xff], [L.NSH_MDTYPE, 1, 0xff], [L.NSH_NP, 3, 0xff],
       [L.NSH_SPI, 0x2a, 0xffffff], [L.NSH_SI, 1, 0xff], [L.NSH_C, 5, 0xff], [L.NSH_C + 3, 7])],
@@ -129,4 +137,11 @@ const CASES: Array<[string, Match, number?, string?]> = [
   ['dl_type=0x894f,nsh_mdtype=2', match([L.DL_TYPE, 0x894f], [L.NSH_MDTYPE, 2, 0xff], [L.NSH_C + 1, 0])],
 ];
 
+/** Goldens that also read back through parseMatch() to the same text. */
 export const FORMAT_GOLDENS: readonly FormatGolden[] = CASES.map(([text, match, priority, input]) => ({ text, match, priority, input }));
+
+/** Every golden, FORMAT_GOLDENS and the ones that do not read back as printed. */
+export const ALL_FORMAT_GOLDENS: readonly FormatGolden[] = [
+  ...FORMAT_GOLDENS,
+  ...EXTRA_CASES.map(([text, match, priority, input]) => ({ text, match, priority, input })),
+];
