@@ -346,7 +346,8 @@ export class JsonrpcConnection extends EventEmitter<JsonrpcConnectionEvents> {
   /** Closes the connection after flushing what was sent. */
   close(): void {
     if (!this.isOpen) return;
-    this.socket.end();
+    // Flush, then close both directions: a half-open socket would wait on the peer forever.
+    this.socket.end(() => this.socket.destroy());
     this.shutdown(null);
   }
 
