@@ -11,10 +11,11 @@
 
 import { readFileSync } from 'node:fs';
 import type net from 'node:net';
-import { EINVAL, EOF, EPROTO } from './errno.js';
+import { EINVAL, EOF, EPROTO, errnoFromName, ovsStrerror } from './errno.js';
 import { ErrnoError } from './errors.js';
 import {
-  createError, createReply, JsonrpcConnection, type JsonrpcMessage, type JsonValue,
+  createError, createReply, JsonrpcConnection, JsonrpcMessageError, JsonrpcParseError,
+  type JsonrpcMessage, type JsonValue,
 } from './jsonrpc.js';
 import { PassiveStream, resolveUnixPath, streamOpen } from './stream.js';
 import {
@@ -168,10 +169,20 @@ export interface UnixctlReply {
 }
 
 /**
- * A connection to a daemon's control socket. transact() rejects with
- * ErrnoError: EOF ("End of file") if the daemon hangs up, EPROTO for garbage,
- * EINVAL for a reply whose result or error is not a string (as ovs-appctl).
+ * transact() failed: `errno` is EOF ("End of file") if the daemon hung up,
+ * EPROTO for garbage or bad JSON-RPC, EINVAL for a reply whose result or error
+ * is not a string, or the socket's errno. `logLines` are the warnings real
+ * ovs-appctl logs for the same failure.
  */
+export class UnixctlTransactionError extends ErrnoError {
+  readonly logLines: ReadonlyArray<{ readonly module: string; readonly text: string }>;
+  constructor(errno: number, what: string, logLines: UnixctlTransactionError['logLines'], options?: { cause?: unknown }) {
+    super(errno, what, options);
+    this.logLines = logLines;
+  }
+}
+
+/** A connection to a daemon's control socket. */
 export class UnixctlClient {
   /** The socket path as connected (absolute). */
   readonly path: string;
@@ -199,31 +210,54 @@ export class UnixctlClient {
     return new UnixctlClient(path, new JsonrpcConnection(socket, { name: `unix:${path}` }));
   }
 
-  /** Sends one command and waits for its reply. */
+  /** Sends one command and waits for its reply; rejects with UnixctlTransactionError. */
   transact(command: string, args: string[]): Promise<UnixctlReply> {
     if (typeof command !== 'string' || !Array.isArray(args)) {
       throw new TypeError('transact(command, args): command must be a string and args an array');
     }
+    const name = this.connection.name;
     return new Promise<UnixctlReply>((resolve, reject) => {
       const id = this.connection.allocateId();
+      const fail = (errno: number, text: string, lines: UnixctlTransactionError['logLines'], cause?: unknown): void => {
+        cleanup();
+        reject(new UnixctlTransactionError(errno, text, lines, { cause }));
+      };
       const onMessage = (message: JsonrpcMessage): void => {
         if ((message.type !== 'reply' && message.type !== 'error') || JSON.stringify(message.id) !== JSON.stringify(id)) {
           return;
         }
-        cleanup();
         if (message.type === 'error') {
-          if (typeof message.error === 'string') resolve({ error: message.error });
-          else reject(new ErrnoError(EINVAL, `${this.connection.name}: unexpected error type in JSON RPC reply: ${jsonType(message.error)}`));
+          if (typeof message.error === 'string') {
+            cleanup();
+            resolve({ error: message.error });
+          } else {
+            const text = `${name}: unexpected error type in JSON RPC reply: ${jsonType(message.error)}`;
+            fail(EINVAL, text, [{ module: 'unixctl', text }]);
+          }
         } else if (typeof message.result === 'string') {
+          cleanup();
           resolve({ result: message.result });
         } else {
-          reject(new ErrnoError(EINVAL, `${this.connection.name}: unexpected result type in JSON rpc reply: ${jsonType(message.result)}`));
+          const text = `${name}: unexpected result type in JSON rpc reply: ${jsonType(message.result)}`;
+          fail(EINVAL, text, [{ module: 'unixctl', text }]);
         }
       };
       const onClose = (error: Error | null): void => {
-        cleanup();
-        const errno = error === null ? EOF : error instanceof ErrnoError ? error.errno : EPROTO;
-        reject(new ErrnoError(errno, `error communicating with ${this.connection.name}`, { cause: error ?? undefined }));
+        const lines: Array<{ module: string; text: string }> = [];
+        let errno: number;
+        if (error === null) {
+          errno = EOF;
+        } else if (error instanceof JsonrpcParseError) {
+          errno = EPROTO;
+          lines.push({ module: 'jsonrpc', text: `${name}: error parsing stream: ${error.message}` });
+        } else if (error instanceof JsonrpcMessageError) {
+          errno = EPROTO;
+          lines.push({ module: 'jsonrpc', text: `${name}: received bad JSON-RPC message: ${error.message}` });
+        } else {
+          errno = error instanceof ErrnoError ? error.errno : errnoFromName((error as NodeJS.ErrnoException).code ?? '') ?? EPROTO;
+        }
+        lines.push({ module: 'unixctl', text: `error communicating with ${name}: ${ovsStrerror(errno)}` });
+        fail(errno, `error communicating with ${name}`, lines, error ?? undefined);
       };
       const cleanup = (): void => {
         this.connection.removeListener('message', onMessage);
