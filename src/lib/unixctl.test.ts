@@ -5,7 +5,9 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { UnixctlServer, UnixctlClient, unixctlSocketPath, formatCommandList, OVS_TS_VERSION } from './unixctl.js';
+import {
+  UnixctlServer, UnixctlClient, UnixctlTransactionError, unixctlSocketPath, formatCommandList, OVS_TS_VERSION,
+} from './unixctl.js';
 import {
   unixctlCommandRegister, unixctlCommandUnregister, UnixctlCommandError,
 } from './unixctl-commands.js';
@@ -234,7 +236,13 @@ test('transact() rejects with End of file when the server hangs up without reply
   await new Promise<void>((r) => server.listen(path, r));
   try {
     const client = await UnixctlClient.connect(path);
-    await assert.rejects(client.transact('version', []), /error communicating with unix:.*hangup\.ctl \(End of file\)/);
+    await assert.rejects(client.transact('version', []), (error: unknown) => {
+      assert.ok(error instanceof UnixctlTransactionError);
+      assert.equal(error.code, 'EOF');
+      assert.match(error.message, /^error communicating with unix:.*hangup\.ctl \(End of file\)$/);
+      assert.deepEqual(error.logLines, [{ module: 'unixctl', text: `error communicating with unix:${path}: End of file` }]);
+      return true;
+    });
   } finally {
     await new Promise<void>((r) => server.close(() => r()));
   }
