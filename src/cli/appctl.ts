@@ -9,7 +9,13 @@ import { readFileSync } from 'node:fs';
 import { ESRCH, errnoFromName, ovsStrerror } from '../lib/errno.js';
 import { ErrnoError } from '../lib/errors.js';
 import { resolveUnixPath } from '../lib/stream.js';
-import { OVS_TS_VERSION, UnixctlClient, UnixctlTransactionError, type UnixctlReply } from '../lib/unixctl.js';
+import { ParseError } from '../lib/errors.js';
+import { UnixctlClient, UnixctlTransactionError, type UnixctlReply } from '../lib/unixctl.js';
+import { versionText } from '../lib/version.js';
+import {
+  VlogDestination, VlogLevel, vlogInit, vlogModule, vlogParseOption, vlogSetLevels, vlogSetLogFile,
+  type VlogOptions,
+} from '../lib/vlog.js';
 
 const PROGRAM = 'ovs-appctl';
 const EXIT_FAILURE = 1;
@@ -22,15 +28,12 @@ class AppctlFatal extends Error {
   readonly code = 'EAPPCTL';
 }
 
-// -- console log lines, in the format of OVS's console vlog destination -------
+// -- logging ----------------------------------------------------------------------
 
-let logSequence = 0;
-
-/** Writes "2026-01-01T00:00:00Z|00001|module|LEVEL|text" to stderr, as ovs-appctl's own logging does. */
+/** Logs a line through vlog, whose console lines match ovs-appctl's own. */
 function log(module: string, level: 'WARN' | 'DBG', text: string): void {
-  const stamp = new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
-  logSequence++;
-  process.stderr.write(`${stamp}|${String(logSequence).padStart(5, '0')}|${module}|${level}|${text}\n`);
+  if (level === 'WARN') vlogModule(module).warn(text);
+  else vlogModule(module).dbg(text);
 }
 
 // -- command line -----------------------------------------------------------------
@@ -49,12 +52,15 @@ const OPTIONS: readonly OptionSpec[] = [
   { long: 'version', short: 'V', argument: 'none' },
   { long: 'timeout', short: 'T', argument: 'required' },
   { long: 'verbose', short: 'v', argument: 'optional' },
+  { long: 'log-file', short: null, argument: 'optional' },
+  { long: 'syslog-method', short: null, argument: 'required' },
+  { long: 'syslog-target', short: null, argument: 'required' },
 ];
 
 interface ParsedArgs {
   target: string | null;
   timeoutSec: number | null;
-  verbose: boolean;
+  logging: VlogOptions;
   command: string[];
 }
 
@@ -101,7 +107,7 @@ type Parsed = { kind: 'run'; args: ParsedArgs } | { kind: 'exit'; status: number
  * options may be abbreviated to a unique prefix. Errors use getopt's words.
  */
 function parseArgs(argv: string[]): Parsed {
-  const parsed: ParsedArgs = { target: null, timeoutSec: null, verbose: false, command: [] };
+  const parsed: ParsedArgs = { target: null, timeoutSec: null, logging: { logFile: null }, command: [] };
   let i = 0;
   const apply = (option: OptionSpec, value: string | undefined): Parsed | null => {
     switch (option.long) {
@@ -123,18 +129,19 @@ function parseArgs(argv: string[]): Parsed {
         process.stdout.write(optionList());
         return { kind: 'exit', status: 0 };
       case 'version':
-        process.stdout.write(`${PROGRAM} (ovs-ts) ${OVS_TS_VERSION}\n`);
+        process.stdout.write(`${versionText(PROGRAM)}\n`);
         return { kind: 'exit', status: 0 };
       case 'execute':
         // Accepted for compatibility; it has no effect in ovs-appctl 3.1 either.
         return null;
-      case 'verbose':
-        if (value !== undefined && value !== 'dbg') {
-          throw new AppctlFatal(`-v${value}: only -v or -vdbg (log JSON-RPC traffic) is supported by ovs-ts`);
-        }
-        parsed.verbose = true;
-        return null;
       default:
+        // -v/--verbose, --log-file, --syslog-method, --syslog-target.
+        try {
+          vlogParseOption(parsed.logging, option.long, value);
+        } catch (error) {
+          if (error instanceof ParseError) throw new AppctlFatal(error.message);
+          throw error;
+        }
         return null;
     }
   };
@@ -244,8 +251,8 @@ interface Pending {
   timedOut?: boolean;
 }
 
-async function transact(target: string, command: string[], options: { verbose: boolean; pending: Pending }): Promise<number> {
-  const { verbose, pending } = options;
+async function transact(target: string, command: string[], options: { pending: Pending }): Promise<number> {
+  const { pending } = options;
   const path = socketForTarget(target);
   let client: UnixctlClient;
   try {
@@ -259,9 +266,8 @@ async function transact(target: string, command: string[], options: { verbose: b
   const [method, ...params] = command;
   let reply: UnixctlReply;
   try {
-    if (verbose) {
-      log('jsonrpc', 'DBG', `unix:${path}: send request, method=${JSON.stringify(method)}, params=${JSON.stringify(params)}, id=0`);
-    }
+    // What -v shows: OVS's jsonrpc debug lines for the exchange.
+    log('jsonrpc', 'DBG', `unix:${path}: send request, method=${JSON.stringify(method)}, params=${JSON.stringify(params)}, id=0`);
     reply = await client.transact(method, params);
   } catch (error) {
     if (!(error instanceof UnixctlTransactionError)) throw error;
@@ -272,12 +278,12 @@ async function transact(target: string, command: string[], options: { verbose: b
     client.close();
   }
   if (reply.error !== undefined) {
-    if (verbose) log('jsonrpc', 'DBG', `unix:${path}: received error, error=${JSON.stringify(reply.error)}, id=0`);
+    log('jsonrpc', 'DBG', `unix:${path}: received error, error=${JSON.stringify(reply.error)}, id=0`);
     process.stderr.write(reply.error);
     process.stderr.write(`${PROGRAM}: ${target}: server returned an error\n`);
     return EXIT_SERVER_ERROR;
   }
-  if (verbose) log('jsonrpc', 'DBG', `unix:${path}: received reply, result=${JSON.stringify(reply.result)}, id=0`);
+  log('jsonrpc', 'DBG', `unix:${path}: received reply, result=${JSON.stringify(reply.result)}, id=0`);
   process.stdout.write(reply.result ?? '');
   return 0;
 }
@@ -285,12 +291,16 @@ async function transact(target: string, command: string[], options: { verbose: b
 /** Runs `ovs-ts appctl ARGS...`; resolves to the exit status. */
 export async function run(args: string[]): Promise<number> {
   let timer: NodeJS.Timeout | undefined;
+  // Like ovs-appctl: warnings and worse on the console unless -v says otherwise.
+  vlogInit({ programName: PROGRAM });
+  vlogSetLevels(undefined, { destination: VlogDestination.Console, level: VlogLevel.Warn });
   try {
     const parsed = parseArgs(args);
     if (parsed.kind === 'exit') return parsed.status;
-    const { target, timeoutSec, verbose, command } = parsed.args;
+    const { target, timeoutSec, command, logging } = parsed.args;
+    if (logging.logFile !== null) vlogSetLogFile(logging.logFile);
     const pending: Pending = {};
-    const work = transact(target ?? 'ovs-vswitchd', command, { verbose, pending });
+    const work = transact(target ?? 'ovs-vswitchd', command, { pending });
     if (timeoutSec === null) return await work;
     const expired = new Promise<number>((resolve) => {
       timer = setTimeout(() => {

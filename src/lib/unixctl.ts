@@ -9,7 +9,6 @@
 // newline unless empty). A reply, a notification or bad JSON-RPC from a client
 // closes that client's connection only.
 
-import { readFileSync } from 'node:fs';
 import type net from 'node:net';
 import { EINVAL, EOF, EPROTO, errnoFromName, ovsStrerror } from './errno.js';
 import { ErrnoError } from './errors.js';
@@ -22,10 +21,8 @@ import {
   unixctlCommandList, unixctlCommandLookup, unixctlCommandRegister, UnixctlCommandError,
 } from './unixctl-commands.js';
 
-/** ovs-ts's version, from package.json (what `version` and `--version` print). */
-export const OVS_TS_VERSION: string = (JSON.parse(
-  readFileSync(new URL('../../../package.json', import.meta.url), 'utf8'),
-) as { version: string }).version;
+/** ovs-ts's version (version.ts), re-exported for callers of the server. */
+export { OVS_TS_VERSION } from './version.js';
 
 /** Largest request the server reads; appctl requests are a command line. */
 export const UNIXCTL_MAX_MESSAGE_SIZE = 4 * 1024 * 1024;

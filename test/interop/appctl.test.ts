@@ -109,10 +109,21 @@ test('appctl -t: missing pidfile, missing socket, dead pid and a non-socket fail
 test('appctl: bad command lines are refused with getopt\'s words', { skip: missing }, async () => {
   for (const args of [
     [], ['--bogus'], ['-x'], ['-t'], ['--target'], ['-T', 'abc', 'version'], ['-T', '0', 'version'],
-    ['-t', 'a', '-t', 'b', 'version'], ['--help=yes'],
+    ['-t', 'a', '-t', 'b', 'version'], ['--help=yes'], ['-vfoo', 'version'], ['--verbose=nonsense:dbg', 'version'],
   ]) {
     assert.equal((await same(args)).status, 1, args.join(' '));
   }
+});
+
+test('appctl -v logs the JSON-RPC exchange at debug level on the console', { skip: missing }, async () => {
+  const ours = await runTool(process.execPath, [OVS_TS, 'appctl', '-v', 'version'], ovs.env);
+  const theirs = await runTool('ovs-appctl', ['-v', 'version'], ovs.env);
+  assert.equal(ours.stdout, theirs.stdout);
+  // The real tool also logs its poll loop wake-ups, which have no ovs-ts counterpart.
+  const jsonrpcLines = (text: string): string[] => text.split('\n').filter((line) => line.includes('|jsonrpc|'))
+    .map((line) => line.replace(/^TIME\|\d+\|/, ''));
+  assert.deepEqual(jsonrpcLines(ours.stderr), jsonrpcLines(theirs.stderr));
+  assert.equal(jsonrpcLines(ours.stderr).length, 2);
 });
 
 test('appctl: options stop at the command, so later dashes go to the daemon', { skip: missing }, async () => {
@@ -165,7 +176,5 @@ test('appctl -V and -h describe ovs-ts and exit 0', { skip: missing }, async () 
   assert.equal(help.status, 0);
   assert.match(help.stdout, /^usage: ovs-appctl \[TARGET\] COMMAND \[ARG\.\.\.\]$/m);
   assert.match(help.stdout, /-t, --target=TARGET/);
-  // Same listing format as the real tool; ovs-ts lacks its --log-file and --syslog-* options.
-  const options = await runTool(process.execPath, [OVS_TS, 'appctl', '--option'], ovs.env);
-  assert.match(options.stdout, /^--target=ARG\n-t ARG\n--execute\n-e \n--help\n-h \n/);
+  assert.equal((await same(['--option'])).status, 0);
 });
