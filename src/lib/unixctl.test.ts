@@ -265,3 +265,25 @@ test('transact() rejects a reply whose result is not a string with EINVAL', asyn
     await new Promise<void>((r) => server.close(() => r()));
   }
 });
+
+test('bad clients are reported through onWarning in OVS\'s words', async () => {
+  const warnings: string[] = [];
+  const server = await UnixctlServer.create(join(dir, 'warn.ctl'), {
+    programName: 'test-daemon', version: '1.0', onWarning: (message) => warnings.push(message),
+  });
+  try {
+    await rawExchange(server.path, ['{"id":1,"method":"version","params":[],"extra":2}'], { waitMs: 50 });
+    await rawExchange(server.path, ['{"id":5,"result":3,"error":null}'], { waitMs: 50 });
+    await rawExchange(server.path, ['{"id":null,"method":"version","params":[]}'], { waitMs: 50 });
+    await rawExchange(server.path, ['garbage '], { waitMs: 50 });
+    assert.deepEqual(warnings.map((w) => w.replace(/^unix#\d+: /, '')), [
+      'received bad JSON-RPC message: message has unexpected member "extra"',
+      'received unexpected reply message',
+      'received unexpected notification message',
+      'error parsing stream: syntax error: unexpected \'g\' outside a JSON object',
+    ]);
+    assert.match(warnings[0], /^unix#\d+: /);
+  } finally {
+    await server.close();
+  }
+});

@@ -1,13 +1,7 @@
-// The unixctl control channel (what `ovs-appctl` talks to): a JSON-RPC server
-// on a unix socket that runs commands from the registry in unixctl-commands.ts,
-// and the matching client used by `ovs-ts appctl`. Daemons (ovs-ts vswitchd,
-// the OVSDB server) create one UnixctlServer at start-up.
-//
-// Wire facts, checked against real OVS 3.1: a request is
-// {"id":N,"method":COMMAND,"params":[ARG...]} with string arguments; the reply
-// carries the command's text as "result" or "error" (a string that ends in a
-// newline unless empty). A reply, a notification or bad JSON-RPC from a client
-// closes that client's connection only.
+// The unixctl control channel that `ovs-appctl` talks to: a JSON-RPC server on
+// a unix socket running commands from the registry in unixctl-commands.ts, and
+// the client `ovs-ts appctl` uses. Daemons (ovs-ts vswitchd, the OVSDB server)
+// create one UnixctlServer at start-up. Wire facts are OVS 3.1's (see runCommand).
 
 import type net from 'node:net';
 import { EINVAL, EOF, EPROTO, errnoFromName, ovsStrerror } from './errno.js';
@@ -117,7 +111,10 @@ export class UnixctlServer {
     });
     connection.on('close', (error) => {
       this.connections.delete(connection);
-      if (error) this.onWarning(`${name}: ${error.message}`);
+      // OVS's wording for a client that sent garbage or bad JSON-RPC.
+      if (error instanceof JsonrpcParseError) this.onWarning(`${name}: error parsing stream: ${error.message}`);
+      else if (error instanceof JsonrpcMessageError) this.onWarning(`${name}: received bad JSON-RPC message: ${error.message}`);
+      else if (error) this.onWarning(`${name}: ${error.message}`);
     });
   }
 
@@ -135,7 +132,11 @@ export class UnixctlServer {
   }
 }
 
-/** Runs one command from the registry; never throws. */
+/**
+ * Runs one command from the registry; never throws. As in real OVS 3.1: params
+ * must be strings; the checks run in the order unknown command, too few, too
+ * many, non-string; reply texts end in a newline unless empty.
+ */
 async function runCommand(method: string, params: JsonValue[]): Promise<{ result: string } | { error: string }> {
   const command = unixctlCommandLookup(method);
   if (!command) {
