@@ -212,3 +212,24 @@ test('a passive session listens, takes a client and replaces it with the next on
     await session.close();
   }
 });
+
+test('garbage from the peer drops the connection as a protocol error and the session reconnects', async () => {
+  clockStop();
+  const path = join(dir, 'db.sock');
+  const peer = await rawPeer(path);
+  const logs: string[] = [];
+  const session = JsonrpcSession.open(`unix:${path}`, { onLog: (_l, m) => logs.push(m) });
+  try {
+    await waitFor(() => session.isConnected() && peer.sockets.length === 1, 'the connection');
+    peer.sockets[0].write('garbage ');
+    await waitFor(() => !session.isConnected(), 'the drop');
+    assert.ok(logs.includes(`unix:${path}: connection dropped (Protocol error)`), logs.join('\n'));
+    // After a first connection the backoff starts at the minimum, 1 s.
+    await clockWarp(1000);
+    await waitFor(() => session.isConnected() && peer.sockets.length === 2, 'the reconnection');
+    assert.equal(session.getStats().successfulConnections, 2);
+  } finally {
+    await session.close();
+    await peer.close();
+  }
+});

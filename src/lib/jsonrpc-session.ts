@@ -6,10 +6,10 @@
 
 import { EventEmitter } from 'node:events';
 import type net from 'node:net';
-import { ENOTCONN, ETIMEDOUT, ovsStrerror } from './errno.js';
+import { ENOTCONN, EPROTO, ETIMEDOUT, errnoFromName, ovsStrerror } from './errno.js';
 import { ErrnoError } from './errors.js';
 import {
-  createRequest, JsonrpcConnection, type JsonrpcMessage, type JsonValue,
+  createRequest, JsonrpcConnection, JsonrpcMessageError, JsonrpcParseError, type JsonrpcMessage, type JsonValue,
 } from './jsonrpc.js';
 import {
   Reconnect, ReconnectAction, ReconnectState, type ReconnectOptions, type ReconnectStats,
@@ -251,7 +251,7 @@ export class JsonrpcSession extends EventEmitter<JsonrpcSessionEvents> {
     connection.on('close', (error) => {
       if (this.connection !== connection) return;
       this.connection = null;
-      this.fsm.disconnected(error ? error.message : '');
+      this.fsm.disconnected(error ? closeReasonText(error) : '');
       this.emit('disconnected', error);
       this.step();
     });
@@ -283,4 +283,12 @@ export class JsonrpcSession extends EventEmitter<JsonrpcSessionEvents> {
     connection.removeAllListeners('close');
     connection.close();
   }
+}
+
+/** The errno text OVS logs for a dropped connection: "Protocol error" for garbage, else the socket's. */
+function closeReasonText(error: Error): string {
+  if (error instanceof JsonrpcParseError || error instanceof JsonrpcMessageError) return ovsStrerror(EPROTO);
+  if (error instanceof ErrnoError) return ovsStrerror(error.errno);
+  const errno = errnoFromName((error as NodeJS.ErrnoException).code ?? '');
+  return errno === undefined ? error.message : ovsStrerror(errno);
 }

@@ -66,6 +66,7 @@ test('an attempt that does not complete in time is abandoned', async () => {
 test('a silent peer gets a probe after the probe interval and is dropped after another', async () => {
   const logs: string[] = [];
   const fsm = new Reconnect({ name: 'unix:db.sock', onLog: (_level, message) => logs.push(message) });
+  // As real ovs-vsctl -vreconnect:console:dbg shows, in this order.
   fsm.enable();
   fsm.run();
   fsm.connecting();
@@ -85,9 +86,13 @@ test('a silent peer gets a probe after the probe interval and is dropped after a
   await clockWarp(1);
   assert.equal(fsm.run(), ReconnectAction.DISCONNECT);
   assert.deepEqual(logs, [
+    'unix:db.sock: entering BACKOFF',
     'unix:db.sock: connecting...',
+    'unix:db.sock: entering CONNECTING',
     'unix:db.sock: connected',
+    'unix:db.sock: entering ACTIVE',
     'unix:db.sock: idle 5 seconds, sending inactivity probe',
+    'unix:db.sock: entering IDLE',
     'unix:db.sock: no response to inactivity probe after 5 seconds, disconnecting',
   ]);
 });

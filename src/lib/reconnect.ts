@@ -394,5 +394,6 @@ export class Reconnect {
     }
     this.state = next;
     this.stateEnteredMs = now;
+    this.onLog('dbg', `${this.name}: entering ${next}`);
   }
 }
