@@ -7,9 +7,8 @@
 
 import { readFileSync } from 'node:fs';
 import { ESRCH, errnoFromName, ovsStrerror } from '../lib/errno.js';
-import { ErrnoError } from '../lib/errors.js';
+import { ErrnoError, OvsError, ParseError } from '../lib/errors.js';
 import { resolveUnixPath } from '../lib/stream.js';
-import { ParseError } from '../lib/errors.js';
 import { UnixctlClient, UnixctlTransactionError, type UnixctlReply } from '../lib/unixctl.js';
 import { versionText } from '../lib/version.js';
 import {
@@ -24,8 +23,10 @@ const EXIT_SERVER_ERROR = 2;
 const EXIT_TIMEOUT = 142;
 
 /** A failure that ends the program with `ovs-appctl: MESSAGE` and exit status 1. */
-class AppctlFatal extends Error {
-  readonly code = 'EAPPCTL';
+class AppctlFatal extends OvsError {
+  constructor(message: string) {
+    super('EAPPCTL', message);
+  }
 }
 
 // -- logging ----------------------------------------------------------------------
