@@ -4,38 +4,27 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { OVS_TS_BIN, maskLogTimestamps, runTool, type ToolOutcome } from '../support/run-tool.js';
 import { realOvsMissing } from '../support/real-ovs.js';
 
 const missing = realOvsMissing() ?? false;
-const OVS_TS = fileURLToPath(new URL('../../../bin/ovs-ts.js', import.meta.url));
-
-interface Outcome {
-  stdout: string;
-  stderr: string;
-  status: number;
-}
 
 let dir: string;
 let env: NodeJS.ProcessEnv;
 
-function runTool(file: string, args: string[]): Promise<Outcome> {
-  return new Promise((resolve) => {
-    execFile(file, args, { env, cwd: dir, timeout: 20_000 }, (error, stdout, stderr) => {
-      const status = error ? (typeof error.code === 'number' ? error.code : -1) : 0;
-      resolve({ stdout, stderr: stderr.replace(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ\|/gm, 'TIME|'), status });
-    });
-  });
+/** Runs a tool in the sandbox; log timestamps masked. */
+async function run(file: string, args: string[]): Promise<ToolOutcome> {
+  const outcome = await runTool(file, args, { env, cwd: dir });
+  return { ...outcome, stderr: maskLogTimestamps(outcome.stderr) };
 }
 
-async function same(args: string[]): Promise<Outcome> {
+async function same(args: string[]): Promise<ToolOutcome> {
   const [theirs, ours] = await Promise.all([
-    runTool('ovs-appctl', args),
-    runTool(process.execPath, [OVS_TS, 'appctl', ...args]),
+    run('ovs-appctl', args),
+    run(process.execPath, [OVS_TS_BIN, 'appctl', ...args]),
   ]);
   assert.deepEqual(ours, theirs, `ovs-ts appctl ${args.join(' ')}`);
   return ours;
@@ -45,7 +34,7 @@ before(async () => {
   if (missing) return;
   dir = mkdtempSync(join(tmpdir(), 'appctl-vswitchd-'));
   env = { ...process.env, OVS_RUNDIR: dir, OVS_LOGDIR: dir };
-  const started = await runTool(process.execPath, [OVS_TS, 'vswitchd', '--detach', '--pidfile', '--log-file']);
+  const started = await run(process.execPath, [OVS_TS_BIN, 'vswitchd', '--detach', '--pidfile', '--log-file']);
   assert.equal(started.status, 0, started.stderr);
 });
 
@@ -77,7 +66,7 @@ test('ovs-ts appctl exit stops ovs-ts vswitchd and removes its files', { skip: m
   const pid = Number(readFileSync(join(dir, 'ovs-vswitchd.pid'), 'utf8').trim());
   const ctl = join(dir, `ovs-vswitchd.${pid}.ctl`);
   assert.ok(existsSync(ctl));
-  const outcome = await runTool(process.execPath, [OVS_TS, 'appctl', 'exit']);
+  const outcome = await run(process.execPath, [OVS_TS_BIN, 'appctl', 'exit']);
   assert.deepEqual(outcome, { stdout: '', stderr: '', status: 0 });
   for (let i = 0; i < 100 && existsSync(ctl); i++) await new Promise((r) => setTimeout(r, 20));
   assert.ok(!existsSync(ctl), 'control socket removed');

@@ -4,41 +4,21 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { readdirSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { constants } from 'node:os';
+import { OVS_TS_BIN, maskLogTimestamps, runTool, type ToolOutcome } from '../support/run-tool.js';
 import { realOvsMissing, startRealOvs, type RealOvs } from '../support/real-ovs.js';
 import { OVS_TS_VERSION } from '../../src/lib/unixctl.js';
 
 const missing = realOvsMissing() ?? false;
-const OVS_TS = fileURLToPath(new URL('../../../bin/ovs-ts.js', import.meta.url));
 
-interface Outcome {
-  stdout: string;
-  stderr: string;
-  /** The status a shell would show: the exit code, or 128 + signal number. */
-  status: number;
-}
-
-/** Log lines start with a timestamp; the rest must match. */
-function normalise(text: string): string {
-  return text.replace(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ\|/gm, 'TIME|');
-}
-
-function runTool(file: string, args: string[], env: NodeJS.ProcessEnv): Promise<Outcome> {
-  return new Promise((resolve) => {
-    execFile(file, args, { env, cwd: env.OVS_RUNDIR, timeout: 20_000 }, (error, stdout, stderr) => {
-      let status = 0;
-      if (error) {
-        const signal = (error as { signal?: NodeJS.Signals | null }).signal;
-        status = typeof error.code === 'number' ? error.code : signal ? 128 + constants.signals[signal] : -1;
-      }
-      resolve({ stdout, stderr: normalise(stderr), status });
-    });
-  });
+/** Runs a tool with the sandbox's environment; log timestamps masked. */
+async function run(file: string, args: string[], env: NodeJS.ProcessEnv): Promise<ToolOutcome> {
+  const outcome = await runTool(file, args, { env, cwd: env.OVS_RUNDIR });
+  return { ...outcome, stderr: maskLogTimestamps(outcome.stderr) };
 }
 
 let ovs: RealOvs;
@@ -54,11 +34,11 @@ after(async () => {
 });
 
 /** Runs the real ovs-appctl and ours with the same arguments; both outcomes must be equal. */
-async function same(args: string[], options: { normalise?: (text: string) => string } = {}): Promise<Outcome> {
+async function same(args: string[], options: { normalise?: (text: string) => string } = {}): Promise<ToolOutcome> {
   const fix = options.normalise ?? ((text: string) => text);
   const [theirs, ours] = (await Promise.all([
-    runTool('ovs-appctl', args, ovs.env),
-    runTool(process.execPath, [OVS_TS, 'appctl', ...args], ovs.env),
+    run('ovs-appctl', args, ovs.env),
+    run(process.execPath, [OVS_TS_BIN, 'appctl', ...args], ovs.env),
   ])).map((outcome) => ({ ...outcome, stderr: fix(outcome.stderr) }));
   assert.deepEqual(ours, theirs, `ovs-ts appctl ${args.join(' ')}`);
   return ours;
@@ -116,8 +96,8 @@ test('appctl: bad command lines are refused with getopt\'s words', { skip: missi
 });
 
 test('appctl -v logs the JSON-RPC exchange at debug level on the console', { skip: missing }, async () => {
-  const ours = await runTool(process.execPath, [OVS_TS, 'appctl', '-v', 'version'], ovs.env);
-  const theirs = await runTool('ovs-appctl', ['-v', 'version'], ovs.env);
+  const ours = await run(process.execPath, [OVS_TS_BIN, 'appctl', '-v', 'version'], ovs.env);
+  const theirs = await run('ovs-appctl', ['-v', 'version'], ovs.env);
   assert.equal(ours.stdout, theirs.stdout);
   // The real tool also logs its poll loop wake-ups, which have no ovs-ts counterpart.
   const jsonrpcLines = (text: string): string[] => text.split('\n').filter((line) => line.includes('|jsonrpc|'))
@@ -170,9 +150,9 @@ test('appctl -T: a daemon that never answers ends the run like SIGALRM', { skip:
 });
 
 test('appctl -V and -h describe ovs-ts and exit 0', { skip: missing }, async () => {
-  const version = await runTool(process.execPath, [OVS_TS, 'appctl', '-V'], ovs.env);
+  const version = await run(process.execPath, [OVS_TS_BIN, 'appctl', '-V'], ovs.env);
   assert.deepEqual(version, { stdout: `ovs-appctl (ovs-ts) ${OVS_TS_VERSION}\n`, stderr: '', status: 0 });
-  const help = await runTool(process.execPath, [OVS_TS, 'appctl', '--help'], ovs.env);
+  const help = await run(process.execPath, [OVS_TS_BIN, 'appctl', '--help'], ovs.env);
   assert.equal(help.status, 0);
   assert.match(help.stdout, /^usage: ovs-appctl \[TARGET\] COMMAND \[ARG\.\.\.\]$/m);
   assert.match(help.stdout, /-t, --target=TARGET/);

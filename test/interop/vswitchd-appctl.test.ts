@@ -5,43 +5,27 @@
 // start, and command-line errors worded like the real daemon's.
 
 import assert from 'node:assert/strict';
-import { execFile, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { fileURLToPath } from 'node:url';
+import { OVS_TS_BIN, runOvsTs, runTool, type ToolOutcome } from '../support/run-tool.js';
 import { realOvsMissing, startRealOvs, type RealOvs } from '../support/real-ovs.js';
 
 const missing = realOvsMissing();
-const OVS_TS = fileURLToPath(new URL('../../../bin/ovs-ts.js', import.meta.url));
-
-interface Result {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-function runTool(command: string, args: string[], env: NodeJS.ProcessEnv): Promise<Result> {
-  return new Promise((resolve) => {
-    execFile(command, args, { env, timeout: 20_000 }, (error, stdout, stderr) => {
-      const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
 
 /** A scratch directory used as OVS_RUNDIR and OVS_LOGDIR for one ovs-ts vswitchd. */
 class Sandbox {
   readonly dir = mkdtempSync(join(tmpdir(), 'ovs-ts-vswitchd-'));
   readonly env: NodeJS.ProcessEnv = { ...process.env, OVS_RUNDIR: this.dir, OVS_LOGDIR: this.dir };
 
-  start(...extra: string[]): Promise<Result> {
-    return runTool(process.execPath, [OVS_TS, 'vswitchd', '--detach', '--pidfile', '--log-file', ...extra], this.env);
+  start(...extra: string[]): Promise<ToolOutcome> {
+    return runOvsTs(['vswitchd', '--detach', '--pidfile', '--log-file', ...extra], { env: this.env });
   }
 
-  appctl(...args: string[]): Promise<Result> {
-    return runTool('ovs-appctl', ['-t', 'ovs-vswitchd', ...args], this.env);
+  appctl(...args: string[]): Promise<ToolOutcome> {
+    return runTool('ovs-appctl', ['-t', 'ovs-vswitchd', ...args], { env: this.env });
   }
 
   pid(): number {
@@ -85,20 +69,20 @@ class Sandbox {
   }
 }
 
-function ok(result: Result): string {
-  assert.equal(result.code, 0, `exit ${result.code}: ${result.stderr}`);
+function ok(result: ToolOutcome): string {
+  assert.equal(result.status, 0, `exit ${result.status}: ${result.stderr}`);
   return result.stdout;
 }
 
 describe('ovs-ts vswitchd under the real ovs-appctl', { skip: missing ?? false }, () => {
   let real: RealOvs;
   const box = new Sandbox();
-  const realAppctl = (...args: string[]): Promise<Result> => runTool('ovs-appctl', ['-t', 'ovs-vswitchd', ...args], real.env);
+  const realAppctl = (...args: string[]): Promise<ToolOutcome> => runTool('ovs-appctl', ['-t', 'ovs-vswitchd', ...args], { env: real.env });
 
   before(async () => {
     real = await startRealOvs();
     const started = await box.start();
-    assert.equal(started.code, 0, started.stderr);
+    assert.equal(started.status, 0, started.stderr);
   });
 
   after(async () => {
@@ -137,8 +121,8 @@ describe('ovs-ts vswitchd under the real ovs-appctl', { skip: missing ?? false }
     for (const spec of ['nosuch', 'dbg info', 'PATTERN:bad:x']) {
       const ourError = await box.appctl('vlog/set', spec);
       const realError = await realAppctl('vlog/set', spec);
-      assert.equal(ourError.code, 2);
-      assert.deepEqual([ourError.code, ourError.stderr], [realError.code, realError.stderr]);
+      assert.equal(ourError.status, 2);
+      assert.deepEqual([ourError.status, ourError.stderr], [realError.status, realError.stderr]);
     }
     assert.equal(ok(await box.appctl('vlog/list-pattern')), ok(await realAppctl('vlog/list-pattern')));
   });
@@ -153,7 +137,7 @@ describe('ovs-ts vswitchd under the real ovs-appctl', { skip: missing ?? false }
     }
     const ourMissing = await box.appctl('coverage/read-counter', 'nosuch');
     const realMissing = await realAppctl('coverage/read-counter', 'nosuch');
-    assert.deepEqual([ourMissing.code, ourMissing.stderr], [realMissing.code, realMissing.stderr]);
+    assert.deepEqual([ourMissing.status, ourMissing.stderr], [realMissing.status, realMissing.stderr]);
     const pairs = /^[\w-]+:\d+( [\w-]+:\d+)*\n$/;
     assert.match(ok(await box.appctl('memory/show')), pairs);
     assert.match(ok(await realAppctl('memory/show')), pairs);
@@ -166,16 +150,16 @@ describe('ovs-ts vswitchd under the real ovs-appctl', { skip: missing ?? false }
     assert.equal(ok(await box.appctl('time/warp', '6000', '1000')), 'warped\n');
     const ourBad = await box.appctl('time/warp', 'abc');
     const realBad = await realAppctl('time/warp', 'abc');
-    assert.deepEqual([ourBad.code, ourBad.stderr], [realBad.code, realBad.stderr]);
+    assert.deepEqual([ourBad.status, ourBad.stderr], [realBad.status, realBad.stderr]);
     const ourExtra = await box.appctl('time/stop', 'x');
     const realExtra = await realAppctl('time/stop', 'x');
-    assert.deepEqual([ourExtra.code, ourExtra.stderr], [realExtra.code, realExtra.stderr]);
+    assert.deepEqual([ourExtra.status, ourExtra.stderr], [realExtra.status, realExtra.stderr]);
   });
 
   test('a second start is refused while the first runs', async () => {
     const pid = box.pid();
     const second = await box.start();
-    assert.equal(second.code, 1);
+    assert.equal(second.status, 1);
     assert.ok(second.stderr.includes(`ovs-vswitchd: ${box.dir}/ovs-vswitchd.pid: already running as pid ${pid}, aborting\n`),
       second.stderr);
     assert.equal(box.pid(), pid);
@@ -196,7 +180,7 @@ describe('ovs-ts vswitchd signals and command line', { skip: missing ?? false },
     const box = new Sandbox();
     try {
       const started = await box.start();
-      assert.equal(started.code, 0, started.stderr);
+      assert.equal(started.status, 0, started.stderr);
       const pid = box.pid();
       assert.equal(box.files().length, 2);
       process.kill(pid, 'SIGTERM');
@@ -210,7 +194,7 @@ describe('ovs-ts vswitchd signals and command line', { skip: missing ?? false },
 
   test('in the foreground, --pidfile is locked for ovs-appctl and SIGTERM to the command stops the daemon', async () => {
     const box = new Sandbox();
-    const command = spawn(process.execPath, [OVS_TS, 'vswitchd', '--pidfile', '--log-file'], { env: box.env, stdio: 'ignore' });
+    const command = spawn(process.execPath, [OVS_TS_BIN, 'vswitchd', '--pidfile', '--log-file'], { env: box.env, stdio: 'ignore' });
     const exited = new Promise<number | null>((resolve) => command.on('exit', (code) => resolve(code)));
     try {
       for (let i = 0; i < 250 && box.files().length < 2; i++) await new Promise((resolve) => setTimeout(resolve, 20));
@@ -230,17 +214,17 @@ describe('ovs-ts vswitchd signals and command line', { skip: missing ?? false },
     const box = new Sandbox();
     try {
       for (const args of [['--foo'], ['--d'], ['-x'], ['--unixctl'], ['a', 'b'], ['-vfoo'], ['--detach=1']]) {
-        const ours = await runTool(process.execPath, [OVS_TS, 'vswitchd', ...args], box.env);
-        const theirs = await runTool('ovs-vswitchd', args, box.env);
-        assert.deepEqual([ours.code, ours.stderr], [theirs.code, theirs.stderr], args.join(' '));
+        const ours = await runOvsTs(['vswitchd', ...args], { env: box.env });
+        const theirs = await runTool('ovs-vswitchd', args, { env: box.env });
+        assert.deepEqual([ours.status, ours.stderr], [theirs.status, theirs.stderr], args.join(' '));
       }
       // A control socket that cannot be created: the same last line and status.
       const badSocket = ['--unixctl=/nonexistent/x.ctl', '--enable-dummy', '--disable-system'];
-      const ours = await runTool(process.execPath, [OVS_TS, 'vswitchd', ...badSocket], box.env);
-      const theirs = await runTool('ovs-vswitchd', badSocket, box.env);
+      const ours = await runOvsTs(['vswitchd', ...badSocket], { env: box.env });
+      const theirs = await runTool('ovs-vswitchd', badSocket, { env: box.env });
       const lastLine = (text: string): string | undefined => text.trimEnd().split('\n').at(-1);
-      assert.deepEqual([ours.code, lastLine(ours.stderr)], [theirs.code, lastLine(theirs.stderr)]);
-      const version = await runTool(process.execPath, [OVS_TS, 'vswitchd', '--version'], box.env);
+      assert.deepEqual([ours.status, lastLine(ours.stderr)], [theirs.status, lastLine(theirs.stderr)]);
+      const version = await runOvsTs(['vswitchd', '--version'], { env: box.env });
       assert.match(version.stdout, /^ovs-vswitchd \(ovs-ts\) \d+\.\d+\.\d+\n$/);
       assert.deepEqual(box.files(), []);
     } finally {
