@@ -154,7 +154,7 @@ function parsePcapSideBySide(frames: Uint8Array[]): ExternalResult {
     };
     const real = (file: string): [string, string[]] => ['ovs-ofctl', ['parse-pcap', file]];
     const realNs = ((best(real, largeFile) - best(real, smallFile)) * 1e6) / (large - small);
-    const bin = fileURLToPath(new URL('../../bin/ovs-ts.js', import.meta.url));
+    const bin = fileURLToPath(new URL('../../bin/ovs-ts', import.meta.url));
     const ours = (file: string): [string, string[]] => [process.execPath, [bin, 'ofctl', 'parse-pcap', '--vlan-limit=0', file]];
     const oursNs = ((best(ours, largeFile) - best(ours, smallFile)) * 1e6) / (large - small);
     return { label, nsPerOp: realNs, oursLabel: 'ovs-ts ofctl parse-pcap, per packet', oursNsPerOp: oursNs };

@@ -120,7 +120,7 @@ test('the ND fields the Flow line leaves out (nd_reserved, nd_options_type) matc
 });
 
 test('the ovs-ts command runs parse-pcap over several files', async () => {
-  const bin = fileURLToPath(new URL('../../../bin/ovs-ts.js', import.meta.url));
+  const bin = fileURLToPath(new URL('../../../bin/ovs-ts', import.meta.url));
   const one = join(scratch, 'one.pcap');
   writeFileSync(one, encodePcap([{ data: packets[packets.length - 1].data, seconds: 0, nanoseconds: 0 }]));
   const { stdout } = await execFileAsync(process.execPath, [bin, 'ofctl', 'parse-pcap', '--in-port=LOCAL', one, one]);

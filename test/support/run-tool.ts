@@ -7,7 +7,7 @@ import { constants } from 'node:os';
 import { fileURLToPath } from 'node:url';
 
 /** The `ovs-ts` entry point of this checkout (from dist/test/support/). */
-export const OVS_TS_BIN = fileURLToPath(new URL('../../../bin/ovs-ts.js', import.meta.url));
+export const OVS_TS_BIN = fileURLToPath(new URL('../../../bin/ovs-ts', import.meta.url));
 
 export interface ToolOutcome {
   stdout: string;
