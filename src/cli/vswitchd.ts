@@ -14,7 +14,7 @@ import {
   daemonSetUp, daemonUsage, DAEMON_LONG_OPTIONS, defaultDaemonOptions, type DaemonOptions,
 } from '../lib/daemon.js';
 import { daemonRegisterCommands } from '../lib/daemon-unixctl.js';
-import { ovsRundir } from '../lib/dirs.js';
+import { ensureDefaultDaemonDirs, ovsRundir } from '../lib/dirs.js';
 import { ENOENT, ovsStrerror } from '../lib/errno.js';
 import { ErrnoError, ParseError } from '../lib/errors.js';
 import { memoryRegisterCommands, memoryStart } from '../lib/memory.js';
@@ -171,6 +171,7 @@ export async function run(args: string[]): Promise<number> {
     if (error instanceof ExitRequest) return error.exitCode;
     throw error;
   }
+  ensureDefaultDaemonDirs();
   const parentExit = await daemonizeStart(config.daemon, { programName: PROGRAM });
   if (parentExit !== null) return parentExit;
 

@@ -3,7 +3,10 @@
 
 import assert from 'node:assert/strict';
 import { afterEach, test } from 'node:test';
-import { absFileName, ovsDbdir, ovsLogdir, ovsPkgdatadir, ovsRundir, ovsSysconfdir } from './dirs.js';
+import { existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { absFileName, ensureDefaultDaemonDirs, ovsDbdir, ovsLogdir, ovsPkgdatadir, ovsRundir, ovsSysconfdir } from './dirs.js';
 
 const NAMES = ['OVS_RUNDIR', 'OVS_LOGDIR', 'OVS_DBDIR', 'OVS_SYSCONFDIR', 'OVS_PKGDATADIR', 'OVS_BINDIR'];
 const saved = Object.fromEntries(NAMES.map((name) => [name, process.env[name]]));
@@ -44,4 +47,12 @@ test('defaults stay clear of a real Open vSwitch', () => {
 test('absFileName() anchors relative names only', () => {
   assert.equal(absFileName('x.pid', '/run'), '/run/x.pid');
   assert.equal(absFileName('/tmp/x.pid', '/run'), '/tmp/x.pid');
+});
+
+test('ensureDefaultDaemonDirs() creates nothing for directories the environment names', () => {
+  const missing = join(tmpdir(), `ovs-ts-missing-${process.pid}`);
+  process.env.OVS_RUNDIR = missing;
+  process.env.OVS_LOGDIR = missing;
+  ensureDefaultDaemonDirs();
+  assert.equal(existsSync(missing), false);
 });

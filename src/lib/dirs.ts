@@ -7,6 +7,7 @@
 // /etc/ovs-ts, /usr/share/ovs-ts): ovs-ts never collides with a real OVS on the
 // same machine unless the environment says so.
 
+import { mkdirSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -54,4 +55,15 @@ export function ovsBindir(): string {
 /** A file name made absolute against `dir` when it is relative (pidfiles against the run directory). */
 export function absFileName(name: string, dir: string): string {
   return isAbsolute(name) ? name : join(dir, name);
+}
+
+/**
+ * Creates the default run and log directories when the environment leaves
+ * them to us. Open vSwitch leaves this to its packages; ovs-ts has none, and a
+ * directory the environment names is the user's to create, as in OVS.
+ */
+export function ensureDefaultDaemonDirs(): void {
+  for (const [variable, dir] of [['OVS_RUNDIR', ovsRundir()], ['OVS_LOGDIR', ovsLogdir()]] as const) {
+    if (fromEnv(variable) === undefined) mkdirSync(dir, { recursive: true, mode: 0o755 });
+  }
 }
