@@ -20,7 +20,7 @@ const VLAN_CFI = 0x1000;
 
 /** Names of OpenFlow's reserved port numbers, as ovs-ofctl prints them. */
 const RESERVED_PORTS: ReadonlyMap<number, string> = new Map([
-  [0xfff8, 'IN_PORT'], [0xfff9, 'TABLE'], [0xfffa, 'NORMAL'], [0xfffb, 'FLOOD'],
+  [0xfff7, 'UNSET'], [0xfff8, 'IN_PORT'], [0xfff9, 'TABLE'], [0xfffa, 'NORMAL'], [0xfffb, 'FLOOD'],
   [0xfffc, 'ALL'], [0xfffd, 'CONTROLLER'], [0xfffe, 'LOCAL'], [0xffff, 'ANY'],
 ]);
 
@@ -314,7 +314,10 @@ export function formatMatch(match: Match, options: FormatOptions = {}): string {
   if (m[L.CT_NW_PROTO] !== 0) out.add(`ct_nw_proto=${k[L.CT_NW_PROTO]}`);
   putBe16Masked(out, 'ct_tp_src', k[L.CT_TP_SRC], m[L.CT_TP_SRC]);
   putBe16Masked(out, 'ct_tp_dst', k[L.CT_TP_DST], m[L.CT_TP_DST]);
-  const dlType = k[L.DL_TYPE];
+  // A match on a packet type of the Ethertype namespace (1) says what the
+  // L3 protocol is even without dl_type: its fields print as under dl_type.
+  const packetTypeL3 = m[L.PACKET_TYPE] >>> 0 === 0xffffffff && k[L.PACKET_TYPE] >>> 16 === 1;
+  const dlType = packetTypeL3 && m[L.DL_TYPE] === 0 ? k[L.PACKET_TYPE] & 0xffff : k[L.DL_TYPE];
   const isIp = dlType === ETH_TYPE_IP;
   const isIpv6 = dlType === ETH_TYPE_IPV6;
   // packet_type is printed when it is not exactly Ethernet, or in a megaflow.
