@@ -32,6 +32,9 @@ test('fieldByName() finds canonical names and aliases, and nothing else', () => 
   assert.equal(must('ip_ecn').name, 'nw_ecn');
   assert.equal(must('tunnel_id').name, 'tun_id');
   assert.equal(must('dl_type').name, 'eth_type');
+  assert.equal(must('nsp').name, 'nsh_spi');
+  assert.equal(must('nsi').name, 'nsh_si');
+  assert.equal(must('nshc4').name, 'nsh_c4');
   assert.equal(fieldByName('NXM_OF_ETH_SRC'), undefined, 'NXM names are not flow text names');
   assert.equal(fieldByName('reg16'), undefined);
   assert.equal(fieldByName('xreg8'), undefined);
@@ -77,6 +80,11 @@ test('fieldByHeader() looks fields up by class, field number and experimenter', 
   assert.equal(fieldByHeader(0xffff, 12, 0x00002320)?.name, 'tun_erspan_ver');
   assert.equal(fieldByHeader(0xffff, 1, 0x00d0f0)?.name, 'nd_reserved');
   assert.equal(fieldByHeader(0xffff, 42, 0x12345678), undefined);
+  // NSH fields use their own experimenter id (as ovs-ofctl encodes them), not Nicira's.
+  assert.equal(fieldByHeader(0xffff, 1, 0x005ad650)?.name, 'nsh_flags');
+  assert.equal(fieldByHeader(0xffff, 10, 0x005ad650)?.name, 'nsh_ttl');
+  assert.equal(fieldByHeader(0xffff, 9, 0x005ad650)?.name, 'nsh_c4');
+  assert.equal(fieldByHeader(0xffff, 1, 0x00002320), undefined);
   assert.equal(fieldByHeader(OXM_CLASSES.NXM_NX.oxmClass, 40 + 17)?.name, 'tun_metadata17');
   assert.equal(fieldByHeaderName('NXM_OF_VLAN_TCI')?.name, 'vlan_tci');
   assert.equal(fieldByHeaderName('OXM_OF_IPV6_FLABEL')?.name, 'ipv6_label');

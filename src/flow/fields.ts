@@ -53,7 +53,9 @@ export type Prerequisite =
   | 'nd-solicit'
   | 'nd-advert'
   /** Tracked by conntrack (ct_state +trk) with a matching ethertype. */
-  | 'ct';
+  | 'ct'
+  /** Network Service Header (Ethertype or packet type 0x894f). */
+  | 'nsh';
 
 /**
  * Header classes of NXM and OXM (OpenFlow's "oxm_class"). Experimenter OXMs use
@@ -67,6 +69,8 @@ export const OXM_CLASSES = {
   NXOXM_ET: { oxmClass: 0xffff, experimenter: 0x00002320 },
   ONFOXM_ET: { oxmClass: 0xffff, experimenter: 0x4f4e4600 },
   ERICOXM_OF: { oxmClass: 0xffff, experimenter: 0x00d0f0 },
+  // As ovs-ofctl encodes the NSH fields: experimenter 0x005ad650, not Nicira's.
+  NXOXM_NSH: { oxmClass: 0xffff, experimenter: 0x005ad650 },
 } as const;
 
 export type OxmClassName = keyof typeof OXM_CLASSES;
@@ -397,6 +401,29 @@ function buildFields(): MatchField[] {
     headers: [['ERICOXM_OF', 'ERICOXM_OF_ICMPV6_ND_RESERVED', 1]] });
   add({ name: 'nd_options_type', bytes: 1, maskable: false, prerequisite: 'nd', format: 'decimal',
     word: L.ND_OPTIONS_TYPE, headers: [['ERICOXM_OF', 'ERICOXM_OF_ICMPV6_ND_OPTIONS_TYPE', 2]] });
+
+  // --- NSH (Network Service Header) ---
+  // Open vSwitch checks NSH prerequisites only when it decodes a flow, so the
+  // parser accepts these fields anywhere and normalisation leaves them alone.
+  // nsh_ttl holds 6 bits and nsh_mdtype 1 or 2 in a packet, but flow text
+  // takes any byte (ovs-ofctl then fails to decode its own encoding).
+  add({ name: 'nsh_flags', bytes: 1, maskable: true, prerequisite: 'nsh', format: 'decimal', word: L.NSH_FLAGS,
+    headers: [['NXOXM_NSH', 'NXOXM_NSH_FLAGS', 1]] });
+  add({ name: 'nsh_ttl', bytes: 1, maskable: false, prerequisite: 'nsh', format: 'decimal', word: L.NSH_TTL,
+    headers: [['NXOXM_NSH', 'NXOXM_NSH_TTL', 10]] });
+  add({ name: 'nsh_mdtype', bytes: 1, maskable: false, prerequisite: 'nsh', format: 'decimal', writable: false,
+    word: L.NSH_MDTYPE, headers: [['NXOXM_NSH', 'NXOXM_NSH_MDTYPE', 2]] });
+  add({ name: 'nsh_np', bytes: 1, maskable: false, prerequisite: 'nsh', format: 'decimal', writable: false,
+    word: L.NSH_NP, headers: [['NXOXM_NSH', 'NXOXM_NSH_NP', 3]] });
+  // 32 bits on the wire of which the key keeps 24, as OVS does (0x1000000 matches 0).
+  add({ name: 'nsh_spi', aliases: ['nsp'], bytes: 4, bits: 24, maskable: false, prerequisite: 'nsh', format: 'hex',
+    word: L.NSH_SPI, headers: [['NXOXM_NSH', 'NXOXM_NSH_SPI', 4]] });
+  add({ name: 'nsh_si', aliases: ['nsi'], bytes: 1, maskable: false, prerequisite: 'nsh', format: 'decimal',
+    word: L.NSH_SI, headers: [['NXOXM_NSH', 'NXOXM_NSH_SI', 5]] });
+  for (let i = 0; i < 4; i++) {
+    add({ name: `nsh_c${i + 1}`, aliases: [`nshc${i + 1}`], bytes: 4, maskable: true, prerequisite: 'nsh',
+      format: 'hex', word: L.NSH_C + i, headers: [['NXOXM_NSH', `NXOXM_NSH_C${i + 1}`, 6 + i]] });
+  }
   return f;
 }
 

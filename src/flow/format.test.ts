@@ -8,10 +8,34 @@ import * as L from './layout.js';
 import { ALL_FORMAT_GOLDENS } from './format-goldens.js';
 import { flowExtract } from './extract.js';
 import { formatFlow, formatIpv6, formatMatch } from './format.js';
+import type { TunMetadataMap } from './fields.js';
+import { parseMatch } from './parse.js';
 
 test('formatMatch() prints what ovs-ofctl parse-flow prints', () => {
   assert.ok(ALL_FORMAT_GOLDENS.length > 40);
   for (const { text, match, priority } of ALL_FORMAT_GOLDENS) assert.equal(formatMatch(match, { priority }), text);
+});
+
+test('formatMatch() prints tun_metadata options where the TLV map places them, as ovs-ofctl dump-flows', () => {
+  // Option 1 is 8 bytes at offset 4 of the option area, option 0 four bytes at 0.
+  const map: TunMetadataMap = new Map([[0, { offset: 0, length: 4 }], [1, { offset: 4, length: 8 }]]);
+  const cases: Array<[string, string]> = [
+    ['tun_metadata0=1', 'tun_metadata0=0x1'],
+    ['tun_metadata0=0x12345678/0xffff0000', 'tun_metadata0=0x12340000/0xffff0000'],
+    ['tun_metadata0=0x0/0x1', 'tun_metadata0=0/0x1'],
+    ['tun_metadata0=0/0', 'tun_metadata0'],
+    // A mask of all ones after leading zero bytes prints as an exact match.
+    ['tun_metadata1=0x1122334455667788/0xff', 'tun_metadata1=0x88'],
+    ['tun_metadata1[60..63]=5', 'tun_metadata1=0x5000000000000000/0xf000000000000000'],
+    ['tun_metadata1=3,tun_metadata0=2,tun_flags=+oam,metadata=1', 'tun_flags=+oam,tun_metadata0=0x2,tun_metadata1=0x3,metadata=0x1'],
+  ];
+  for (const [input, printed] of cases) {
+    const match = parseMatch(input, { tunMetadata: map });
+    assert.equal(formatMatch(match, { tunMetadata: map }), printed, input);
+  }
+  const match = parseMatch('tun_metadata1=3', { tunMetadata: map });
+  assert.equal(match.key[L.TUN_METADATA + 2], 3, 'option 1 ends in the third word');
+  assert.equal(formatMatch(match), '', 'without a map the options are left out');
 });
 
 test('formatIpv6() compresses like inet_ntop', () => {

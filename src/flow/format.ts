@@ -6,6 +6,7 @@
 // that OVS uses for a packet's flow (only the fields that the packet's
 // protocols give meaning to) and then prints it.
 
+import type { TunMetadataMap } from './fields.js';
 import * as L from './layout.js';
 import { Match } from './match.js';
 import { FLOW_NW_FRAG_ANY, FLOW_NW_FRAG_LATER } from './extract.js';
@@ -20,7 +21,7 @@ const VLAN_CFI = 0x1000;
 
 /** Names of OpenFlow's reserved port numbers, as ovs-ofctl prints them. */
 const RESERVED_PORTS: ReadonlyMap<number, string> = new Map([
-  [0xfff8, 'IN_PORT'], [0xfff9, 'TABLE'], [0xfffa, 'NORMAL'], [0xfffb, 'FLOOD'],
+  [0xfff7, 'UNSET'], [0xfff8, 'IN_PORT'], [0xfff9, 'TABLE'], [0xfffa, 'NORMAL'], [0xfffb, 'FLOOD'],
   [0xfffc, 'ALL'], [0xfffd, 'CONTROLLER'], [0xfffe, 'LOCAL'], [0xffff, 'ANY'],
 ]);
 
@@ -276,6 +277,12 @@ function formatPacketType(value: number, mask: number): string {
 export interface FormatOptions {
   /** Printed first as "priority=N" unless it is OpenFlow's default, 32768. */
   readonly priority?: number;
+  /**
+   * Where tun_metadataN options live (the switch's TLV map, or the map that
+   * parseMatch() filled in). Without it, or for an option the map lacks,
+   * tun_metadataN is left out.
+   */
+  readonly tunMetadata?: TunMetadataMap;
 }
 
 /** The match text of `match`, as ovs-ofctl prints it (no trailing comma). */
@@ -314,7 +321,10 @@ export function formatMatch(match: Match, options: FormatOptions = {}): string {
   if (m[L.CT_NW_PROTO] !== 0) out.add(`ct_nw_proto=${k[L.CT_NW_PROTO]}`);
   putBe16Masked(out, 'ct_tp_src', k[L.CT_TP_SRC], m[L.CT_TP_SRC]);
   putBe16Masked(out, 'ct_tp_dst', k[L.CT_TP_DST], m[L.CT_TP_DST]);
-  const dlType = k[L.DL_TYPE];
+  // A match on a packet type of the Ethertype namespace (1) says what the
+  // L3 protocol is even without dl_type: its fields print as under dl_type.
+  const packetTypeL3 = m[L.PACKET_TYPE] >>> 0 === 0xffffffff && k[L.PACKET_TYPE] >>> 16 === 1;
+  const dlType = packetTypeL3 && m[L.DL_TYPE] === 0 ? k[L.PACKET_TYPE] & 0xffff : k[L.DL_TYPE];
   const isIp = dlType === ETH_TYPE_IP;
   const isIpv6 = dlType === ETH_TYPE_IPV6;
   // packet_type is printed when it is not exactly Ethernet, or in a megaflow.
@@ -355,6 +365,7 @@ export function formatMatch(match: Match, options: FormatOptions = {}): string {
 
   for (let i = 0; i < L.REG_COUNT; i++) putUint32Masked(out, `reg${i}`, k[L.REGS + i], m[L.REGS + i]);
   formatTunnel(out, k, m);
+  if (options.tunMetadata) formatTunMetadata(out, match, options.tunMetadata);
   putBe64Masked(out, 'metadata', k, m, L.METADATA_HI);
   if (m[L.IN_PORT] !== 0) out.add(`in_port=${formatPort(k[L.IN_PORT])}`);
   putVlan(out, '', k[L.VLAN0] & 0xffff, m[L.VLAN0] & 0xffff);
@@ -481,6 +492,47 @@ function formatTunnel(out: Items, k: Uint32Array, m: Uint32Array): void {
   if ((m[L.TUN_FLAGS] & TUN_FLAG_OAM) !== 0) {
     const mask = (m[L.TUN_FLAGS] & 0xffff) === 0xffff ? 0xffff : TUN_FLAG_OAM;
     out.add(`tun_flags=${formatFlagsMasked(TUN_FLAG_NAMES, k[L.TUN_FLAGS] & TUN_FLAG_OAM, mask, 0xffff)}`);
+  }
+}
+
+/** Hex digits of big-endian bytes without leading zeros ("" when all zero). */
+function bytesHex(bytes: Uint8Array): string {
+  let digits = '';
+  for (const b of bytes) digits += HEX2[b];
+  return digits.replace(/^0+/, '');
+}
+
+/**
+ * tun_metadataN options in index order, as ovs-ofctl prints them: the name
+ * alone when the option is matched with an all-zero mask (present, any
+ * value), the value alone when the mask is all ones once its leading zero
+ * bytes are dropped (so 0x00ff over two bytes is exact), else value/mask.
+ */
+function formatTunMetadata(out: Items, match: Match, map: TunMetadataMap): void {
+  const m = match.mask;
+  for (let i = 0; i < 64; i++) {
+    const presentWord = i >= 32 ? L.TUN_METADATA_PRESENT_HI : L.TUN_METADATA_PRESENT_LO;
+    if ((m[presentWord] & (1 << (i & 31))) === 0) continue;
+    const loc = map.get(i);
+    if (!loc) continue;
+    const value = new Uint8Array(loc.length);
+    const mask = new Uint8Array(loc.length);
+    for (let j = 0; j < loc.length; j++) {
+      const at = L.TUN_METADATA * 4 + loc.offset + j;
+      const shift = (3 - (at & 3)) * 8;
+      value[j] = (match.key[at >> 2] >>> shift) & 0xff;
+      mask[j] = (m[at >> 2] >>> shift) & 0xff;
+    }
+    let first = 0;
+    while (first < mask.length && mask[first] === 0) first++;
+    const name = `tun_metadata${i}`;
+    if (first === mask.length) {
+      out.add(name);
+      continue;
+    }
+    const valueText = bytesHex(value);
+    const text = `${name}=${valueText === '' ? '0' : `0x${valueText}`}`;
+    out.add(mask.subarray(first).every((b) => b === 0xff) ? text : `${text}/0x${bytesHex(mask)}`);
   }
 }
 

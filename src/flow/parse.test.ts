@@ -199,6 +199,20 @@ test('parseMatch() places DSCP, ECN, MPLS and ARP sub-fields in their words', ()
   assert.equal(words(parseMatch('icmp,icmp_type=3,icmp_code=1'))[L.TP_DST], '1/ffff', 'ICMP code matches the whole port word');
 });
 
+test('parseMatch() places NSH fields in their words and keeps 24 bits of nsh_spi', () => {
+  const m = words(parseMatch('dl_type=0x894f,nsh_flags=0x2/0x3,nsh_ttl=63,nsh_mdtype=1,nsp=0x1abcdef,nsi=7,nshc3=0x5/0xf'));
+  assert.equal(m[L.NSH_FLAGS], '2/3');
+  assert.equal(m[L.NSH_TTL], '3f/ff');
+  assert.equal(m[L.NSH_MDTYPE], '1/ff');
+  assert.equal(m[L.NSH_SPI], 'abcdef/ffffff', 'the bit above the 24 is dropped, as OVS does');
+  assert.equal(m[L.NSH_SI], '7/ff');
+  assert.equal(m[L.NSH_C + 2], '5/f');
+  // OVS checks NSH prerequisites only when it decodes: the parser keeps them.
+  assert.equal(words(parseMatch('ip,nsh_si=3'))[L.NSH_SI], '3/ff');
+  rejects('dl_type=0x894f,nsh_spi=0x12/0xff', '0x12/0xff: invalid mask for field nsh_spi');
+  rejects('dl_type=0x894f,nsh_spi[24]=1', 'nsh_spi[24]: starting bit 24 is not valid because field is only 24 bits wide');
+});
+
 test('parseMatch() places tun_metadata by the TLV map and extends the map when needed', () => {
   const map: TunMetadataMap = new Map([[1, { offset: 4, length: 8 }]]);
   const m = parseMatch('tun_metadata1=0x1122334455,tun_metadata0=6', { tunMetadata: map });
