@@ -121,8 +121,12 @@ export const OVS_ACTION_HASH_SIZE = 8;
 export const OVS_ACTION_PUSH_ETH_SIZE = 12;
 /** int zone_id, u32 limit, u32 count. */
 export const OVS_ZONE_LIMIT_SIZE = 12;
-/** struct erspan_metadata: int version, then a 4-byte union (v1 index or v2 md2). */
-export const ERSPAN_METADATA_SIZE = 8;
+/**
+ * struct erspan_metadata: int version (host order), then an 8-byte union of
+ * the v1 be32 index and the v2 struct erspan_md2 (be32 timestamp, be16 sgt,
+ * two bytes of bit fields).
+ */
+export const ERSPAN_METADATA_SIZE = 12;
 /** Names of vports and datapaths are at most IFNAMSIZ - 1 bytes. */
 export const IFNAMSIZ = 16;
 
