@@ -13,7 +13,11 @@ import { GENL_HDRLEN, NLA_F_NESTED, NLA_HDRLEN, NLMSG_HDRLEN, OVS_HEADER_LEN } f
 export const NLA_MAX_PAYLOAD = 0xffff - NLA_HDRLEN;
 
 export class NlBuffer {
-  /** Storage; replaced (never shrunk) when a put does not fit. */
+  /**
+   * Storage; replaced (never shrunk) when a put does not fit. Take the offset
+   * a put returns before reading `bytes`: `buf.bytes[buf.reserve(1)] = x`
+   * evaluates `buf.bytes` first and writes into the old array after a grow.
+   */
   bytes: Uint8Array;
   /** Bytes written so far. */
   size = 0;
@@ -78,7 +82,8 @@ export class NlBuffer {
   }
 
   putU8(value: number): void {
-    this.bytes[this.reserve(1)] = value;
+    const o = this.reserve(1);
+    this.bytes[o] = value;
   }
 
   putU16(value: number): void {
@@ -88,7 +93,8 @@ export class NlBuffer {
   }
 
   putU32(value: number): void {
-    writeU32(this.bytes, this.reserve(4), value);
+    const o = this.reserve(4);
+    writeU32(this.bytes, o, value);
   }
 
   // --- netlink headers -------------------------------------------------------
@@ -124,7 +130,8 @@ export class NlBuffer {
 
   /** struct ovs_header: the datapath's ifindex (a signed int, written as its bits). */
   putOvsHeader(dpIfindex: number): void {
-    writeU32(this.bytes, this.reserve(OVS_HEADER_LEN), dpIfindex);
+    const o = this.reserve(OVS_HEADER_LEN);
+    writeU32(this.bytes, o, dpIfindex);
   }
 
   // --- attributes ------------------------------------------------------------
@@ -159,7 +166,8 @@ export class NlBuffer {
   }
 
   putAttrU8(type: number, value: number): void {
-    this.bytes[this.putAttrSpace(type, 1)] = value;
+    const o = this.putAttrSpace(type, 1);
+    this.bytes[o] = value;
   }
 
   putAttrU16(type: number, value: number): void {
@@ -169,7 +177,8 @@ export class NlBuffer {
   }
 
   putAttrU32(type: number, value: number): void {
-    writeU32(this.bytes, this.putAttrSpace(type, 4), value);
+    const o = this.putAttrSpace(type, 4);
+    writeU32(this.bytes, o, value);
   }
 
   /** A u64 given as two 32-bit halves (no BigInt on hot paths). */
@@ -191,7 +200,8 @@ export class NlBuffer {
   }
 
   putAttrBe32(type: number, value: number): void {
-    writeBe32(this.bytes, this.putAttrSpace(type, 4), value);
+    const o = this.putAttrSpace(type, 4);
+    writeBe32(this.bytes, o, value);
   }
 
   /** A be64 given as two 32-bit halves (a tunnel id, say). */

@@ -219,3 +219,28 @@ test('NlAttrIter rejects a short header, a length below 4 and a length past the 
   assert.equal(it.next(), false);
   assert.equal(it.error, 0);
 });
+
+test('every put writes into the grown storage when it has to grow the buffer', () => {
+  const cases: Array<[string, (buf: NlBuffer) => void, string]> = [
+    ['putU8', (b) => b.putU8(0xab), 'ab'],
+    ['putU16', (b) => b.putU16(0x1234), '3412'],
+    ['putU32', (b) => b.putU32(0x12345678), '78563412'],
+    ['putOvsHeader', (b) => b.putOvsHeader(-2), 'feffffff'],
+    ['putGenlHeader', (b) => b.putGenlHeader(3, 4), '03040000'],
+    ['putAttrU8', (b) => b.putAttrU8(1, 0xab), '05000100ab000000'],
+    ['putAttrU16', (b) => b.putAttrU16(1, 0x1234), '0600010034120000'],
+    ['putAttrU32', (b) => b.putAttrU32(1, 0x12345678), '0800010078563412'],
+    ['putAttrBe16', (b) => b.putAttrBe16(1, 0x1234), '0600010012340000'],
+    ['putAttrBe32', (b) => b.putAttrBe32(1, 0x12345678), '0800010012345678'],
+    ['putAttrU64', (b) => b.putAttrU64(1, 1, 2), '0c0001000200000001000000'],
+    ['putAttrBe64', (b) => b.putAttrBe64(1, 1, 2), '0c0001000000000100000002'],
+    ['putAttrString', (b) => b.putAttrString(1, 'ab'), '0700010061620000'],
+    ['putAttr', (b) => b.putAttr(1, Uint8Array.of(9)), '0500010009000000'],
+  ];
+  for (const [what, put, expected] of cases) {
+    const buf = new NlBuffer(4);
+    buf.reserve(4); // full: the next put must replace the storage
+    put(buf);
+    assert.equal(bytesToHex(buf.data()), '00000000' + expected, what);
+  }
+});

@@ -238,10 +238,12 @@ function putTunnel(buf: NlBuffer, key: Uint32Array, mask: Uint32Array | null, v:
   if (key[L.TUN_IPV4_SRC] !== 0) buf.putAttrBe32(O.OVS_TUNNEL_KEY_ATTR_IPV4_SRC, v[L.TUN_IPV4_SRC]);
   if (key[L.TUN_IPV4_DST] !== 0) buf.putAttrBe32(O.OVS_TUNNEL_KEY_ATTR_IPV4_DST, v[L.TUN_IPV4_DST]);
   if (anyWord(key, L.TUN_IPV6_SRC, 4)) {
-    putWords(buf.bytes, buf.putAttrSpace(O.OVS_TUNNEL_KEY_ATTR_IPV6_SRC, 16), v, L.TUN_IPV6_SRC, 4);
+    const o = buf.putAttrSpace(O.OVS_TUNNEL_KEY_ATTR_IPV6_SRC, 16);
+    putWords(buf.bytes, o, v, L.TUN_IPV6_SRC, 4);
   }
   if (anyWord(key, L.TUN_IPV6_DST, 4)) {
-    putWords(buf.bytes, buf.putAttrSpace(O.OVS_TUNNEL_KEY_ATTR_IPV6_DST, 16), v, L.TUN_IPV6_DST, 4);
+    const o = buf.putAttrSpace(O.OVS_TUNNEL_KEY_ATTR_IPV6_DST, 16);
+    putWords(buf.bytes, o, v, L.TUN_IPV6_DST, 4);
   }
   if (sel(key, mask, L.TUN_TOS)) buf.putAttrU8(O.OVS_TUNNEL_KEY_ATTR_TOS, v[L.TUN_TOS]);
   buf.putAttrU8(O.OVS_TUNNEL_KEY_ATTR_TTL, v[L.TUN_TTL]);
