@@ -140,14 +140,16 @@ export function nlErrorRequestOffset(offset: number): number {
  * Appends the NLMSG_ERROR answer to `request` (one whole message): errno 0 is
  * an ack. As Linux does by default, an error echoes the whole request and an
  * ack only its header (flagged NLM_F_CAPPED); `capped` forces the short form.
- * seq and pid are the request's, so the sender can match the answer.
+ * seq is the request's; pid is the sender's socket id, which Linux takes
+ * from the socket rather than the header (a request's pid is often 0), so
+ * pass `pid` when the transport knows it.
  */
 export function putNlError(
-  buf: NlBuffer, errno: number, request: Uint8Array, options?: { capped?: boolean },
+  buf: NlBuffer, errno: number, request: Uint8Array, options?: { capped?: boolean; pid?: number },
 ): void {
   const capped = errno === 0 || options?.capped === true;
   const start = buf.startMessage(NLMSG_ERROR, capped ? NLM_F_CAPPED : 0,
-    readU32(request, 8), readU32(request, 12));
+    readU32(request, 8), options?.pid ?? readU32(request, 12));
   buf.putU32(-errno);
   // The echoed nlmsg_len stays the request's own, even when capped, as Linux leaves it.
   buf.put(request.subarray(0, capped ? NLMSG_HDRLEN : Math.min(readU32(request, 0), request.length)));
