@@ -44,12 +44,8 @@ test('parsePolicy() indexes every attribute and reads it in place', () => {
   assert.equal(index.u32(7, 123), 123);
 });
 
-test('parsePolicy() answers EINVAL for bad lengths, flags with payloads and unterminated or long strings', () => {
+test('parsePolicy() answers EINVAL for unterminated or long strings, a missing mandatory attribute and bad framing', () => {
   const cases: Array<[string, (b: NlBuffer) => void]> = [
-    ['u32 of 2 bytes', (b) => { b.putAttrString(1, 'x'); b.putAttrU16(2, 5); }],
-    ['flag with payload', (b) => { b.putAttrString(1, 'x'); b.putAttrU8(3, 1); }],
-    ['binary too short', (b) => { b.putAttrString(1, 'x'); b.putAttr(4, Uint8Array.of(1)); }],
-    ['binary too long', (b) => { b.putAttrString(1, 'x'); b.putAttr(4, new Uint8Array(5)); }],
     ['string too long', (b) => { b.putAttrString(1, 'abcdefgh'); }],
     ['string without NUL', (b) => { b.putAttr(1, Uint8Array.of(0x61, 0x62)); }],
     ['empty string', (b) => { b.putAttr(1, new Uint8Array(0)); }],
@@ -59,6 +55,20 @@ test('parsePolicy() answers EINVAL for bad lengths, flags with payloads and unte
   for (const [what, build] of cases) assert.equal(parsePolicy(attrs(build), SAMPLE), EINVAL, what);
   const truncated = attrs((b) => b.putAttrString(1, 'x')).subarray(0, 5);
   assert.equal(parsePolicy(truncated, SAMPLE), EINVAL);
+});
+
+test('parsePolicy() answers ERANGE for short payloads, long binaries and flags with payloads, as Linux', () => {
+  const cases: Array<[string, (b: NlBuffer) => void]> = [
+    ['u32 of 2 bytes', (b) => { b.putAttrString(1, 'x'); b.putAttrU16(2, 5); }],
+    ['flag with payload', (b) => { b.putAttrString(1, 'x'); b.putAttrU8(3, 1); }],
+    ['binary too short', (b) => { b.putAttrString(1, 'x'); b.putAttr(4, Uint8Array.of(1)); }],
+    ['binary too long', (b) => { b.putAttrString(1, 'x'); b.putAttr(4, new Uint8Array(5)); }],
+  ];
+  for (const [what, build] of cases) assert.equal(parsePolicy(attrs(build), SAMPLE), ERANGE, what);
+  // Longer than the integer: Linux only warns, and the value is the leading bytes.
+  const long = parsePolicy(attrs((b) => { b.putAttrString(1, 'x'); b.putAttr(2, Uint8Array.of(42, 0, 0, 0, 9, 9)); }), SAMPLE);
+  assert.ok(long instanceof AttrIndex);
+  assert.equal(long.u32(2), 42);
 });
 
 test('parsePolicy() answers ERANGE for an integer outside its range', () => {
@@ -90,7 +100,11 @@ test('nested sub-policies are checked, and nesting deeper than the limit is EINV
     b.endNested(band);
     b.endNested(bands);
   });
-  assert.equal(parsePolicy(bad, METER_POLICY), EINVAL);
+  assert.equal(parsePolicy(bad, METER_POLICY), ERANGE);
+  const broken = attrs((b) => b.putAttr(O.OVS_METER_ATTR_BANDS, Uint8Array.of(9, 0, 1, 0, 0, 0)));
+  assert.equal(parsePolicy(broken, METER_POLICY), EINVAL, 'nest whose attribute runs past its end');
+  const tiny = attrs((b) => b.putAttr(O.OVS_METER_ATTR_BANDS, Uint8Array.of(1, 2)));
+  assert.equal(parsePolicy(tiny, METER_POLICY), ERANGE, 'nest of 2 bytes');
 
   // A chain of policies, each nesting the next, deeper than the limit.
   let chain = new Policy('leaf', { 2: { type: NlType.FLAG } });
@@ -111,7 +125,7 @@ test('the datapath and vport policies enforce name lengths of IFNAMSIZ - 1', () 
   assert.ok(parsePolicy(name('a'.repeat(15)), DATAPATH_POLICY) instanceof AttrIndex);
   assert.equal(parsePolicy(name('a'.repeat(16)), DATAPATH_POLICY), EINVAL);
   const stats = attrs((b) => b.putAttr(O.OVS_VPORT_ATTR_STATS, new Uint8Array(63)));
-  assert.equal(parsePolicy(stats, VPORT_POLICY), EINVAL);
+  assert.equal(parsePolicy(stats, VPORT_POLICY), ERANGE);
 });
 
 test('the family table lists the six OVS families with the header numbers', () => {

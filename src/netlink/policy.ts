@@ -4,11 +4,15 @@
 // every request with these before touching state, and dpif checks replies
 // the same way. Outside input never throws here: the answer is an errno.
 //
-// Rules, as Linux's validation applies them to the OVS families:
-// - a fixed-size integer must be exactly its size, else EINVAL;
+// Rules, as Linux validates the OVS families (liberal validation, the mode
+// their genl ops ask for):
+// - a payload shorter than its type needs (or than minLength), longer than
+//   maxLength, a flag with a payload, or a nest of 1-3 bytes is ERANGE;
+//   a fixed-size integer longer than its size is accepted, as Linux only
+//   warns about it (readers use the leading bytes);
 // - a string must hold a NUL within its first maxLength + 1 bytes, else EINVAL;
-// - binary payloads outside [minLength, maxLength] are EINVAL;
-// - a flag has no payload; a nest is empty or a well-formed run of attributes;
+// - a nest is empty or a well-formed run of attributes, else EINVAL (Linux
+//   would only warn about trailing garbage; we refuse it);
 // - an integer outside [min, max] is ERANGE;
 // - NLA_F_NESTED on an attribute the policy does not nest is EINVAL;
 // - types the policy does not know are skipped (older or newer peers), and a
@@ -86,7 +90,7 @@ export class Policy {
       this.kinds[type] = entry.type;
       const fixed = FIXED_SIZE[entry.type];
       this.minLengths[type] = entry.minLength ?? (fixed >= 0 ? fixed : 0);
-      this.maxLengths[type] = entry.maxLength ?? (fixed >= 0 ? fixed : 0xffff);
+      this.maxLengths[type] = entry.maxLength ?? (entry.type === NlType.FLAG ? 0 : 0xffff);
       if (entry.mandatory) mandatory.push(type);
     }
     this.entries = list;
@@ -142,7 +146,9 @@ export class Policy {
         while (nul < limit && bytes[nul] !== 0) nul++;
         if (nul === limit) return EINVAL;
       } else if (len < this.minLengths[type] || len > this.maxLengths[type]) {
-        return EINVAL;
+        return ERANGE;
+      } else if (kind === NlType.NESTED && len > 0 && len < 4) {
+        return ERANGE;
       }
       if (kind === NlType.NESTED && len > 0) {
         const sub = this.entries[type]!.nested;
