@@ -125,12 +125,14 @@ function parseAll(bytes: Uint8Array): void {
     parseOdpKey(attrs, key);
     parseOdpMask(attrs, key);
     parseOdpKey(attrs, key, { userspace: true });
+    parseOdpKey(attrs, key, { checkProtocols: true });
     parseOdpActions(attrs);
     // Each top-level attribute as a key, a mask and an action list, as the handlers would.
     const it = new NlAttrIter(bytes, attrStart, end);
     while (it.next()) {
       const payload = bytes.subarray(it.offset, it.offset + it.length);
       parseOdpKey(payload, key);
+      parseOdpKey(payload, key, { checkProtocols: true, userspace: true });
       parseOdpMask(payload, key);
       const actions = parseOdpActions(payload);
       assert.ok(typeof actions === 'number' || Array.isArray(actions));

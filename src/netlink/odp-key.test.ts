@@ -341,3 +341,27 @@ test('parseOdpKey() rejects malformed keys with EINVAL and unrepresentable ones 
   buf.putAttrBe16(O.OVS_KEY_ATTR_ETHERTYPE, 0x0800);
   assert.equal(parseOdpKey(buf.data(), key, { userspace: true }), 0, 'userspace PACKET_TYPE accepted on request');
 });
+
+test('parseOdpKey({ checkProtocols }) refuses header attributes the key does not call for', () => {
+  const key = L.newKey();
+  const check = { checkProtocols: true };
+  const tcp = encodeKey(tcpKey());
+  assert.equal(parseOdpKey(tcp, key, check), 0);
+  const extra = (build: (b: NlBuffer) => void, base: Uint8Array = tcp): Uint8Array => {
+    const buf = new NlBuffer();
+    buf.put(base);
+    build(buf);
+    return Uint8Array.from(buf.data());
+  };
+  const udpInTcp = extra((b) => b.putAttr(O.OVS_KEY_ATTR_UDP, new Uint8Array(4)));
+  assert.equal(parseOdpKey(udpInTcp, key), 0, 'accepted without the check');
+  assert.equal(parseOdpKey(udpInTcp, key, check), EINVAL);
+  assert.equal(parseOdpKey(extra((b) => b.putAttr(O.OVS_KEY_ATTR_ARP, new Uint8Array(24))), key, check), EINVAL);
+  assert.equal(parseOdpKey(extra((b) => b.putAttr(O.OVS_KEY_ATTR_ND, new Uint8Array(28))), key, check), EINVAL);
+  const later = tcpKey();
+  later[L.NW_FRAG] = 3;
+  const laterBytes = extra((b) => b.putAttr(O.OVS_KEY_ATTR_TCP, new Uint8Array(4)), encodeKey(later));
+  assert.equal(parseOdpKey(laterBytes, key, check), EINVAL, 'L4 in a later fragment');
+  // The mask of the same flow is not checked: the kernel checks masks against the key.
+  assert.equal(parseOdpMask(udpInTcp, key), 0);
+});

@@ -344,6 +344,13 @@ const ITER = new NlAttrIter();
 export interface OdpKeyParseOptions {
   /** Accept userspace's PACKET_TYPE and ND_EXTENSIONS key types. */
   readonly userspace?: boolean;
+  /**
+   * Refuse (EINVAL) header attributes the key's own Ethernet type, IP
+   * protocol and fragment type do not call for, as the Linux datapath checks
+   * the key of a flow put (a TCP attribute in a UDP key, L4 in a later
+   * fragment, ND outside a neighbor solicitation or advertisement).
+   */
+  readonly checkProtocols?: boolean;
 }
 
 /**
@@ -356,6 +363,7 @@ export interface OdpKeyParseOptions {
  */
 export function parseOdpKey(attrs: Uint8Array, key: Uint32Array, options?: OdpKeyParseOptions): number {
   key.fill(0);
+  checkProtocols = options?.checkProtocols === true;
   return parseLevel(attrs, 0, attrs.length, key, false, 0, options?.userspace === true);
 }
 
@@ -365,6 +373,7 @@ export function parseOdpKey(attrs: Uint8Array, key: Uint32Array, options?: OdpKe
  */
 export function parseOdpMask(attrs: Uint8Array, mask: Uint32Array, options?: OdpKeyParseOptions): number {
   mask.fill(0);
+  checkProtocols = false;
   return parseLevel(attrs, 0, attrs.length, mask, true, 0, options?.userspace === true);
 }
 
@@ -442,7 +451,35 @@ function parseLevel(
     if (ethertype < 0) return EINVAL;
     if (offsets[O.OVS_KEY_ATTR_PACKET_TYPE] < 0) out[L.PACKET_TYPE] = ((PT_NS_ETHERTYPE << 16) | dlType) >>> 0;
   }
+  if (checkProtocols && !isMask && hasUnexpected(b, offsets, dlType)) return EINVAL;
   return parseL3(b, offsets, lengths, out, isMask);
+}
+
+/** Set per parseOdpKey() call: parsing is synchronous, so a module flag saves threading it through. */
+let checkProtocols = false;
+
+/** True when a header attribute is present that the key's protocols do not call for. */
+function hasUnexpected(b: Uint8Array, offsets: Int32Array, dlType: number): boolean {
+  const ipv4 = dlType === ETH_TYPE_IP;
+  const ipv6 = dlType === ETH_TYPE_IPV6;
+  if (offsets[O.OVS_KEY_ATTR_IPV4] >= 0 && !ipv4) return true;
+  if (offsets[O.OVS_KEY_ATTR_IPV6] >= 0 && !ipv6) return true;
+  if (offsets[O.OVS_KEY_ATTR_ARP] >= 0 && dlType !== ETH_TYPE_ARP && dlType !== ETH_TYPE_RARP) return true;
+  if (offsets[O.OVS_KEY_ATTR_MPLS] >= 0 && dlType !== ETH_TYPE_MPLS && dlType !== ETH_TYPE_MPLS_MCAST) return true;
+  let proto = -1;
+  const ip = ipv4 ? offsets[O.OVS_KEY_ATTR_IPV4] : ipv6 ? offsets[O.OVS_KEY_ATTR_IPV6] : -1;
+  if (ip >= 0 && b[ip + (ipv4 ? 11 : 39)] !== O.OVS_FRAG_TYPE_LATER) proto = b[ip + (ipv4 ? 8 : 36)];
+  if ((offsets[O.OVS_KEY_ATTR_TCP] >= 0 || offsets[O.OVS_KEY_ATTR_TCP_FLAGS] >= 0) && proto !== IPPROTO_TCP) return true;
+  if (offsets[O.OVS_KEY_ATTR_UDP] >= 0 && proto !== IPPROTO_UDP) return true;
+  if (offsets[O.OVS_KEY_ATTR_SCTP] >= 0 && proto !== IPPROTO_SCTP) return true;
+  if (offsets[O.OVS_KEY_ATTR_ICMP] >= 0 && !(ipv4 && proto === IPPROTO_ICMP)) return true;
+  const icmpv6 = offsets[O.OVS_KEY_ATTR_ICMPV6];
+  if (icmpv6 >= 0 && !(ipv6 && proto === IPPROTO_ICMPV6)) return true;
+  if (offsets[O.OVS_KEY_ATTR_ND] >= 0 || offsets[O.OVS_KEY_ATTR_ND_EXTENSIONS] >= 0) {
+    if (icmpv6 < 0 || b[icmpv6 + 1] !== 0) return true;
+    if (b[icmpv6] !== ND_NEIGHBOR_SOLICIT && b[icmpv6] !== ND_NEIGHBOR_ADVERT) return true;
+  }
+  return false;
 }
 
 /** Key types that describe the packet's receive context, valid only outside ENCAP. */
