@@ -6,7 +6,7 @@ import { Match } from '../flow/match.js';
 import { bytesToHex, hexToBytes } from '../packet/hex.js';
 import { NlBuffer } from './buffer.js';
 import { NLM_F_ACK, NLM_F_CREATE, NLM_F_REQUEST, NlMsgIter, OVS_ATTRS_OFFSET, startOvsMessage } from './message.js';
-import { parseOdpKey, parseOdpMask, putOdpFlowKey, putOdpKey, putOdpMask } from './odp-key.js';
+import { parseOdpKey, parseOdpMask, parseOdpTunnel, putOdpFlowKey, putOdpKey, putOdpMask, putOdpTunnel } from './odp-key.js';
 import * as O from './openvswitch.js';
 import { FLOW_POLICY } from './ovs-policy.js';
 import { AttrIndex } from './policy.js';
@@ -364,4 +364,27 @@ test('parseOdpKey({ checkProtocols }) refuses header attributes the key does not
   assert.equal(parseOdpKey(laterBytes, key, check), EINVAL, 'L4 in a later fragment');
   // The mask of the same flow is not checked: the kernel checks masks against the key.
   assert.equal(parseOdpMask(udpInTcp, key), 0);
+});
+
+test('putOdpTunnel() and parseOdpTunnel() carry a tunnel for set(tunnel(...)) and EGRESS_TUN_KEY', () => {
+  const key = L.newKey();
+  key[L.TUN_ID_LO] = 42;
+  key[L.TUN_FLAGS] = 4;
+  key[L.TUN_IPV4_DST] = 0x0a000002;
+  key[L.TUN_TTL] = 64;
+  key[L.TUN_TP_DST] = 6081;
+  const buf = new NlBuffer();
+  putOdpTunnel(buf, O.OVS_PACKET_ATTR_EGRESS_TUN_KEY, key);
+  assert.equal(bytesToHex(buf.data()), hex(`
+    2800 0500
+      0c00 0000 00000000 0000002a
+      0800 0200 0a000002
+      0500 0400 40 000000
+      0600 0a00 17c1 0000`));
+  const back = L.newKey();
+  back[L.IN_PORT] = 9;
+  assert.equal(parseOdpTunnel(buf.data().subarray(4), back), 0);
+  const expected = Uint32Array.from(key);
+  expected[L.IN_PORT] = 9;
+  assert.deepEqual(back, expected);
 });

@@ -91,7 +91,7 @@ export function putOdpMask(buf: NlBuffer, match: { readonly key: Uint32Array; re
 function putAttrs(buf: NlBuffer, key: Uint32Array, mask: Uint32Array | null, v: Uint32Array): void {
   const isMask = v !== key;
   if (sel(key, mask, L.SKB_PRIORITY)) buf.putAttrU32(O.OVS_KEY_ATTR_PRIORITY, v[L.SKB_PRIORITY]);
-  if (hasTunnel(key)) putTunnel(buf, key, mask, v);
+  if (hasTunnel(key)) putTunnel(buf, O.OVS_KEY_ATTR_TUNNEL, key, mask, v);
   if (sel(key, mask, L.PKT_MARK)) buf.putAttrU32(O.OVS_KEY_ATTR_SKB_MARK, v[L.PKT_MARK]);
   if (sel(key, mask, L.CT_STATE)) buf.putAttrU32(O.OVS_KEY_ATTR_CT_STATE, v[L.CT_STATE]);
   if (sel(key, mask, L.CT_ZONE)) buf.putAttrU16(O.OVS_KEY_ATTR_CT_ZONE, v[L.CT_ZONE]);
@@ -228,9 +228,28 @@ function hasTunnel(key: Uint32Array): boolean {
     || key[L.TUN_IPV6_DST + 2] !== 0 || key[L.TUN_IPV6_DST + 3] !== 0;
 }
 
-function putTunnel(buf: NlBuffer, key: Uint32Array, mask: Uint32Array | null, v: Uint32Array): void {
+/**
+ * Appends a nest of `type` holding the key's tunnel as OVS_TUNNEL_KEY_ATTR_*:
+ * the payload of a set(tunnel(...)) action (type OVS_KEY_ATTR_TUNNEL) or of
+ * OVS_PACKET_ATTR_EGRESS_TUN_KEY.
+ */
+export function putOdpTunnel(buf: NlBuffer, type: number, key: Uint32Array): void {
+  putTunnel(buf, type, key, null, key);
+}
+
+/**
+ * Decodes OVS_TUNNEL_KEY_ATTR_* attributes (a nest's payload) into the tunnel
+ * words of `key`, leaving its other words alone. Returns 0 or an errno as
+ * parseOdpKey() does for its tunnel.
+ */
+export function parseOdpTunnel(attrs: Uint8Array, key: Uint32Array): number {
+  for (let w = L.TUN_ID_HI; w <= L.TUN_METADATA_PRESENT_LO; w++) key[w] = 0;
+  return parseTunnel(attrs, 0, attrs.length, key, false);
+}
+
+function putTunnel(buf: NlBuffer, type: number, key: Uint32Array, mask: Uint32Array | null, v: Uint32Array): void {
   const isMask = v !== key;
-  const nest = buf.startNested(O.OVS_KEY_ATTR_TUNNEL);
+  const nest = buf.startNested(type);
   const flags = key[L.TUN_FLAGS];
   if ((flags & TNL_F_KEY) !== 0 || sel(key, mask, L.TUN_ID_HI) || sel(key, mask, L.TUN_ID_LO)) {
     buf.putAttrBe64(O.OVS_TUNNEL_KEY_ATTR_ID, v[L.TUN_ID_HI], v[L.TUN_ID_LO]);
