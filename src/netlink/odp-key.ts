@@ -463,7 +463,9 @@ function parseLevel(
     out[L.DL_TYPE] = dlType;
   } else {
     dlType = FLOW_DL_TYPE_NONE;
-    if (!isMask && level === 0 && eth >= 0) out[L.DL_TYPE] = FLOW_DL_TYPE_NONE;
+    // 802.2 without SNAP type, also inside VLAN tags (the layout has no
+    // "truncated after the tag" state: extraction needs the type to count a tag).
+    if (!isMask && (level > 0 || eth >= 0)) out[L.DL_TYPE] = FLOW_DL_TYPE_NONE;
   }
   if (!isMask && level === 0 && eth < 0) {
     // No Ethernet header: a layer-3 packet of the given Ethernet type.
