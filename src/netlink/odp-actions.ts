@@ -10,7 +10,9 @@ import { EINVAL } from '../lib/errno.js';
 import { NlAttrIter, readBe16, readBe32, readString, readU16, readU32 } from './attr.js';
 import type { NlBuffer } from './buffer.js';
 import * as O from './openvswitch.js';
-import { ATTR_LEN_NESTED, ATTR_LEN_VARIABLE, KEY_ATTR_LENGTHS } from './ovs-policy.js';
+import {
+  ACTION_ATTR_LENGTHS, ATTR_LEN_INVALID, ATTR_LEN_NESTED, ATTR_LEN_VARIABLE, KEY_ATTR_LENGTHS,
+} from './ovs-policy.js';
 
 /** Nesting of action lists inside actions, beyond which a list is EINVAL. */
 export const MAX_ACTION_DEPTH = 8;
@@ -241,29 +243,6 @@ function putBe32(b: Uint8Array, o: number, value: number): void {
 
 // --- Decoding ----------------------------------------------------------------
 
-/** Payload length of each OVS_ACTION_ATTR_*: >= 0 fixed, -1 variable, -2 nested. */
-const ACTION_LENGTHS: Int32Array = (() => {
-  const t = new Int32Array(O.OVS_ACTION_ATTR_DROP + 1);
-  t.fill(ATTR_LEN_NESTED);
-  t[O.OVS_ACTION_ATTR_UNSPEC] = -3;
-  t[O.OVS_ACTION_ATTR_OUTPUT] = 4;
-  t[O.OVS_ACTION_ATTR_PUSH_VLAN] = O.OVS_ACTION_PUSH_VLAN_SIZE;
-  t[O.OVS_ACTION_ATTR_POP_VLAN] = 0;
-  t[O.OVS_ACTION_ATTR_RECIRC] = 4;
-  t[O.OVS_ACTION_ATTR_HASH] = O.OVS_ACTION_HASH_SIZE;
-  t[O.OVS_ACTION_ATTR_PUSH_MPLS] = O.OVS_ACTION_PUSH_MPLS_SIZE;
-  t[O.OVS_ACTION_ATTR_POP_MPLS] = 2;
-  t[O.OVS_ACTION_ATTR_TRUNC] = O.OVS_ACTION_TRUNC_SIZE;
-  t[O.OVS_ACTION_ATTR_PUSH_ETH] = O.OVS_ACTION_PUSH_ETH_SIZE;
-  t[O.OVS_ACTION_ATTR_POP_ETH] = 0;
-  t[O.OVS_ACTION_ATTR_CT_CLEAR] = 0;
-  t[O.OVS_ACTION_ATTR_POP_NSH] = 0;
-  t[O.OVS_ACTION_ATTR_METER] = 4;
-  t[O.OVS_ACTION_ATTR_ADD_MPLS] = O.OVS_ACTION_ADD_MPLS_SIZE;
-  t[O.OVS_ACTION_ATTR_DROP] = 4;
-  return t;
-})();
-
 /**
  * Decodes an action list (the payload of OVS_FLOW_ATTR_ACTIONS or
  * OVS_PACKET_ATTR_ACTIONS). Returns the actions, or EINVAL for an unknown
@@ -281,11 +260,11 @@ function parseList(b: Uint8Array, start: number, end: number, depth: number): Od
   const it = new NlAttrIter(b, start, end);
   while (it.next()) {
     const type = it.type;
-    if (type >= ACTION_LENGTHS.length) return EINVAL;
-    const want = ACTION_LENGTHS[type];
+    if (type >= ACTION_ATTR_LENGTHS.length) return EINVAL;
+    const want = ACTION_ATTR_LENGTHS[type];
     const o = it.offset;
     const len = it.length;
-    if (want === -3 || (want >= 0 && len !== want)) return EINVAL;
+    if (want === ATTR_LEN_INVALID || (want >= 0 && len !== want)) return EINVAL;
     const action = parseAction(b, type, o, len, depth);
     if (typeof action === 'number') return action;
     out.push(action);

@@ -172,6 +172,32 @@ export const TUNNEL_KEY_ATTR_LENGTHS: Int32Array = (() => {
   return t;
 })();
 
+// --- Actions -------------------------------------------------------------------
+
+/** Payload length of each OVS_ACTION_ATTR_* (up to DROP), as the kernel requires it. */
+export const ACTION_ATTR_LENGTHS: Int32Array = (() => {
+  // Those not listed below are nests: userspace, set, sample, set_masked, ct,
+  // push_nsh, clone, check_pkt_len and dec_ttl.
+  const t = new Int32Array(O.OVS_ACTION_ATTR_DROP + 1).fill(ATTR_LEN_NESTED);
+  t[O.OVS_ACTION_ATTR_UNSPEC] = ATTR_LEN_INVALID;
+  t[O.OVS_ACTION_ATTR_OUTPUT] = 4;
+  t[O.OVS_ACTION_ATTR_PUSH_VLAN] = O.OVS_ACTION_PUSH_VLAN_SIZE;
+  t[O.OVS_ACTION_ATTR_POP_VLAN] = 0;
+  t[O.OVS_ACTION_ATTR_RECIRC] = 4;
+  t[O.OVS_ACTION_ATTR_HASH] = O.OVS_ACTION_HASH_SIZE;
+  t[O.OVS_ACTION_ATTR_PUSH_MPLS] = O.OVS_ACTION_PUSH_MPLS_SIZE;
+  t[O.OVS_ACTION_ATTR_POP_MPLS] = 2;
+  t[O.OVS_ACTION_ATTR_TRUNC] = O.OVS_ACTION_TRUNC_SIZE;
+  t[O.OVS_ACTION_ATTR_PUSH_ETH] = O.OVS_ACTION_PUSH_ETH_SIZE;
+  t[O.OVS_ACTION_ATTR_POP_ETH] = 0;
+  t[O.OVS_ACTION_ATTR_CT_CLEAR] = 0;
+  t[O.OVS_ACTION_ATTR_POP_NSH] = 0;
+  t[O.OVS_ACTION_ATTR_METER] = 4;
+  t[O.OVS_ACTION_ATTR_ADD_MPLS] = O.OVS_ACTION_ADD_MPLS_SIZE;
+  t[O.OVS_ACTION_ATTR_DROP] = 4;
+  return t;
+})();
+
 // --- Family descriptors -----------------------------------------------------
 
 export interface OvsFamily {
