@@ -2,9 +2,8 @@
 // ofpbuf in its netlink role). dpif, the datapath's reply path and the ODP
 // key/action encoders write headers and attributes here, then hand
 // `bytes.subarray(0, size)` to the transport; `reset()` keeps the storage so a
-// handler thread encodes a whole batch without allocating per message.
-// Multi-byte host-order fields are little-endian: the Linux netlink ABI on the
-// machines we run on.
+// handler thread encodes a batch without allocating. Host-order fields are
+// little-endian, the Linux netlink ABI on the machines we run on.
 
 import { EMSGSIZE } from '../lib/errno.js';
 import { GENL_HDRLEN, NLA_F_NESTED, NLA_HDRLEN, NLMSG_HDRLEN, OVS_HEADER_LEN } from './message.js';
@@ -54,8 +53,15 @@ export class NlBuffer {
   reserve(length: number): number {
     const offset = this.size;
     const end = offset + length;
-    if (end > this.bytes.length) this.grow(end);
-    else this.bytes.fill(0, offset, end);
+    if (end > this.bytes.length) {
+      this.grow(end);
+    } else if (length <= 32) {
+      // Most puts are a few bytes; a loop beats fill()'s call overhead there.
+      const b = this.bytes;
+      for (let i = offset; i < end; i++) b[i] = 0;
+    } else {
+      this.bytes.fill(0, offset, end);
+    }
     this.size = end;
     if (end > this.maxSize) this.error = EMSGSIZE;
     return offset;

@@ -2,9 +2,8 @@
 // OVS_PACKET_ATTR_ACTIONS) and a plain typed form. dpif encodes what xlate
 // produced; the datapath decodes a flow's actions once, at install time, and
 // executes the typed list per packet. Set and set_masked keep their key
-// attribute as raw struct bytes (the openvswitch.h layout), which is what
-// the packet editors take. Nested lists (sample, clone, check_pkt_len,
-// dec_ttl) are bounded by MAX_ACTION_DEPTH, as the kernel bounds them.
+// attribute as raw openvswitch.h struct bytes, what the packet editors take;
+// nested lists are bounded by MAX_ACTION_DEPTH, as the kernel bounds them.
 
 import { EINVAL } from '../lib/errno.js';
 import { NlAttrIter, readBe16, readBe32, readString, readU16, readU32 } from './attr.js';

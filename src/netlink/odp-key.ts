@@ -3,24 +3,6 @@
 // OVS_PACKET_ATTR_KEY, in the form the Linux datapath takes them. The
 // datapath encodes upcall keys and decodes flow puts; dpif does the reverse.
 // Hot path on both sides: no allocation per call beyond what NlBuffer grows.
-//
-// Wire choices, each the Linux datapath's:
-// - a VLAN is OVS_KEY_ATTR_ETHERTYPE (the TPID), OVS_KEY_ATTR_VLAN (the TCI,
-//   0x1000 marking presence) and OVS_KEY_ATTR_ENCAP around what follows;
-//   QinQ nests a second time;
-// - an 802.2 frame without SNAP type (DL_TYPE 0x05ff) has no ETHERTYPE in
-//   the key; a frame without ETHERNET is a layer-3 packet whose packet_type
-//   is (1 << 16) | ethertype;
-// - IPv4/IPv6 carry OVS_FRAG_TYPE_* (NONE, FIRST, LATER) where the layout has
-//   FLOW_NW_FRAG_* bits; a mask is 0xff when any fragment bit is matched;
-// - transport attributes are left out for later fragments;
-// - ct_labels go as the kernel's four native-order u32 words, least
-//   significant first (the layout keeps the most significant word first);
-// - PACKET_TYPE and ND_EXTENSIONS (types 29 and 30) are userspace-only and
-//   never encoded; decoding accepts them with { userspace: true }.
-// A mask is encoded with the attribute set its key selects: an attribute is
-// present when the key or mask has a bit in it (metadata), or when the key's
-// protocol calls for it (headers); absent mask attributes mean "wildcarded".
 
 import { EINVAL, EOPNOTSUPP } from '../lib/errno.js';
 import * as L from '../flow/layout.js';
@@ -61,6 +43,25 @@ const TNL_F_KEY = 4;
 const TNL_F_OAM = 8;
 
 // --- Encoding ----------------------------------------------------------------
+//
+// Wire choices, each the Linux datapath's:
+// - a VLAN is OVS_KEY_ATTR_ETHERTYPE (the TPID), OVS_KEY_ATTR_VLAN (the TCI,
+//   0x1000 marking presence) and OVS_KEY_ATTR_ENCAP around what follows;
+//   QinQ nests a second time;
+// - an 802.2 frame without SNAP type (DL_TYPE 0x05ff) has no ETHERTYPE in
+//   the key; a frame without ETHERNET is a layer-3 packet whose packet_type
+//   is (1 << 16) | ethertype;
+// - IPv4/IPv6 carry OVS_FRAG_TYPE_* (NONE, FIRST, LATER) where the layout has
+//   FLOW_NW_FRAG_* bits; a mask is 0xff when any fragment bit is matched;
+// - transport attributes are left out for later fragments;
+// - ct_labels go as the kernel's four native-order u32 words, least
+//   significant first (the layout keeps the most significant word first);
+// - PACKET_TYPE and ND_EXTENSIONS (types 29 and 30) are userspace-only and
+//   never encoded; decoding accepts them with { userspace: true }.
+// A mask is encoded with the attribute set its key selects: an attribute is
+// present when the key or mask has a bit in it (metadata), or when the key's
+// protocol calls for it (headers); absent mask attributes mean "wildcarded".
+
 
 /**
  * Appends the key attributes of an exact flow (an upcall's or an execute's

@@ -3,22 +3,6 @@
 // indexes where each attribute sits. The datapath's family handlers validate
 // every request with these before touching state, and dpif checks replies
 // the same way. Outside input never throws here: the answer is an errno.
-//
-// Rules, as Linux validates the OVS families (liberal validation, the mode
-// their genl ops ask for):
-// - a payload shorter than its type needs (or than minLength), longer than
-//   maxLength, a flag with a payload, or a nest of 1-3 bytes is ERANGE;
-//   a fixed-size integer longer than its size is accepted, as Linux only
-//   warns about it (readers use the leading bytes);
-// - a string must hold a NUL within its first maxLength + 1 bytes, else EINVAL;
-// - a nest is empty or a well-formed run of attributes, else EINVAL (Linux
-//   would only warn about trailing garbage; we refuse it);
-// - an integer outside [min, max] is ERANGE;
-// - NLA_F_NESTED on an attribute the policy does not nest is EINVAL;
-// - types the policy does not know are skipped (older or newer peers), and a
-//   repeated attribute wins over its predecessor, as in Linux;
-// - a missing mandatory attribute is EINVAL;
-// - nests deeper than MAX_NESTING_DEPTH are EINVAL.
 
 import { EINVAL, ERANGE } from '../lib/errno.js';
 import {
@@ -61,6 +45,22 @@ export interface AttrPolicy {
   readonly min?: number;
   readonly max?: number;
 }
+
+// Rules, as Linux validates the OVS families (liberal validation, the mode
+// their genl ops ask for):
+// - a payload shorter than its type needs (or than minLength), longer than
+//   maxLength, a flag with a payload, or a nest of 1-3 bytes is ERANGE;
+//   a fixed-size integer longer than its size is accepted, as Linux only
+//   warns about it (readers use the leading bytes);
+// - a string must hold a NUL within its first maxLength + 1 bytes, else EINVAL;
+// - a nest is empty or a well-formed run of attributes, else EINVAL (Linux
+//   would only warn about trailing garbage; we refuse it);
+// - an integer outside [min, max] is ERANGE;
+// - NLA_F_NESTED on an attribute the policy does not nest is EINVAL;
+// - types the policy does not know are skipped (older or newer peers), and a
+//   repeated attribute wins over its predecessor, as in Linux;
+// - a missing mandatory attribute is EINVAL;
+// - nests deeper than MAX_NESTING_DEPTH are EINVAL.
 
 /** A compiled policy: flat arrays indexed by attribute type, built once at load. */
 export class Policy {
