@@ -7,7 +7,7 @@
 import { EINVAL } from '../lib/errno.js';
 import { NlAttrIter, readString, readU16, readU32 } from './attr.js';
 import type { NlBuffer } from './buffer.js';
-import { GENL_HDRLEN, NLM_F_REQUEST, NLMSG_HDRLEN, NLMSG_MIN_TYPE } from './message.js';
+import { GENL_HDRLEN, NLM_F_DUMP, NLM_F_REQUEST, NLMSG_HDRLEN, NLMSG_MIN_TYPE } from './message.js';
 import { NlType, Policy } from './policy.js';
 
 export const GENL_NAMSIZ = 16;
@@ -83,6 +83,13 @@ export function putGetFamily(buf: NlBuffer, name: string, options: { seq: number
   const start = buf.startMessage(GENL_ID_CTRL, NLM_F_REQUEST, options.seq, options.pid ?? 0);
   buf.putGenlHeader(CTRL_CMD_GETFAMILY, 1);
   buf.putAttrString(CTRL_ATTR_FAMILY_NAME, name);
+  buf.endMessage(start);
+}
+
+/** Appends a CTRL_CMD_GETFAMILY dump request: one NEWFAMILY per registered family, then NLMSG_DONE. */
+export function putDumpFamilies(buf: NlBuffer, options: { seq: number; pid?: number }): void {
+  const start = buf.startMessage(GENL_ID_CTRL, NLM_F_REQUEST | NLM_F_DUMP, options.seq, options.pid ?? 0);
+  buf.putGenlHeader(CTRL_CMD_GETFAMILY, 1);
   buf.endMessage(start);
 }
 

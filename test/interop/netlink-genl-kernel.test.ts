@@ -10,8 +10,12 @@ import { spawnSync } from 'node:child_process';
 import { ENOENT } from '../../src/lib/errno.js';
 import { bytesToHex, hexToBytes } from '../../src/packet/hex.js';
 import { NlBuffer } from '../../src/netlink/buffer.js';
-import { parseFamily, putFamilyReply, putGetFamily, type GenlFamilyInfo } from '../../src/netlink/genl-ctrl.js';
-import { NLM_F_ACK, NLMSG_ERROR, nlErrorCode, NlMsgIter, putNlError } from '../../src/netlink/message.js';
+import {
+  parseFamily, putDumpFamilies, putFamilyReply, putGetFamily, type GenlFamilyInfo,
+} from '../../src/netlink/genl-ctrl.js';
+import {
+  NLM_F_ACK, NLM_F_MULTI, NLMSG_DONE, NLMSG_ERROR, nlErrorCode, NlMsgIter, putNlDone, putNlError,
+} from '../../src/netlink/message.js';
 
 // Sends one request on a NETLINK_GENERIC socket; prints the socket's port id
 // and then each message received, in hex, until an NLMSG_ERROR (ack or error).
@@ -94,4 +98,30 @@ test('the kernel\'s ack for a request with NLM_F_ACK equals putNlError(0) byte f
   const buf = new NlBuffer();
   putNlError(buf, 0, request, { pid });
   assert.equal(bytesToHex(buf.data()), bytesToHex(replies[1]));
+});
+
+test('a dump of every kernel family re-encodes byte for byte, NLMSG_DONE included', { skip }, () => {
+  const buf = new NlBuffer();
+  putDumpFamilies(buf, { seq: 11 });
+  const answer = relay(Uint8Array.from(buf.data()));
+  const { pid, replies } = answer as { pid: number; replies: Uint8Array[] };
+  assert.ok(replies.length >= 2);
+  const names: string[] = [];
+  for (const reply of replies.slice(0, -1)) {
+    const it = new NlMsgIter(reply);
+    assert.ok(it.next());
+    assert.equal(it.flags, NLM_F_MULTI);
+    const family = parseFamily(reply, 0, reply.length);
+    assert.notEqual(typeof family, 'number');
+    names.push((family as GenlFamilyInfo).name);
+    buf.reset();
+    putFamilyReply(buf, family as GenlFamilyInfo, { seq: 11, pid, flags: NLM_F_MULTI });
+    assert.equal(bytesToHex(buf.data()), bytesToHex(reply), (family as GenlFamilyInfo).name);
+  }
+  assert.ok(names.includes('nlctrl'));
+  const done = replies[replies.length - 1];
+  assert.equal(new NlMsgIter(done).next() && done[4], NLMSG_DONE);
+  buf.reset();
+  putNlDone(buf, 11, pid);
+  assert.equal(bytesToHex(buf.data()), bytesToHex(done));
 });
