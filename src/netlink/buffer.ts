@@ -147,10 +147,9 @@ export class NlBuffer {
    * and returns the payload offset, for callers that fill a struct in place.
    */
   putAttrSpace(type: number, length: number): number {
-    if (length > NLA_MAX_PAYLOAD) {
-      this.error = EMSGSIZE;
-      length = 0;
-    }
+    // An oversized payload still gets its space, so the caller's writes stay
+    // inside the buffer; the sticky error marks the message unusable.
+    if (length > NLA_MAX_PAYLOAD) this.error = EMSGSIZE;
     const o = this.reserve((NLA_HDRLEN + length + 3) & ~3);
     const b = this.bytes;
     const len = NLA_HDRLEN + length;
@@ -163,7 +162,7 @@ export class NlBuffer {
 
   putAttr(type: number, data: Uint8Array): void {
     const o = this.putAttrSpace(type, data.length);
-    if (data.length <= NLA_MAX_PAYLOAD) this.bytes.set(data, o);
+    this.bytes.set(data, o);
   }
 
   /** A flag attribute: present or absent, no payload. */
@@ -221,7 +220,7 @@ export class NlBuffer {
   putAttrString(type: number, text: string): void {
     const encoded = TEXT_ENCODER.encode(text);
     const o = this.putAttrSpace(type, encoded.length + 1);
-    if (encoded.length + 1 <= NLA_MAX_PAYLOAD) this.bytes.set(encoded, o);
+    this.bytes.set(encoded, o);
   }
 
   /**

@@ -196,6 +196,10 @@ test('NlBuffer keeps growing and flags EMSGSIZE for an oversized attribute or ne
   const buf = new NlBuffer(4);
   buf.putAttr(1, new Uint8Array(70000));
   assert.equal(buf.error, EMSGSIZE);
+  assert.equal(buf.size, 70004, 'the oversized payload still lands inside the buffer');
+  buf.reset();
+  buf.putAttrString(1, 'x'.repeat(70000));
+  assert.equal(buf.error, EMSGSIZE);
   buf.reset();
   assert.equal(buf.error, 0);
   const nest = buf.startNested(1);
