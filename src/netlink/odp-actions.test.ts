@@ -66,7 +66,7 @@ test('every action kind round-trips through the typed form', () => {
       labels: { value: new Uint8Array(16).fill(1), mask: new Uint8Array(16).fill(0xff) },
       nat: { kind: 'src', ipMin: Uint8Array.of(10, 0, 0, 1), ipMax: Uint8Array.of(10, 0, 0, 9), protoMin: 1000, protoMax: 2000, protoRandom: true },
     },
-    { type: 'ct', forceCommit: true, timeout: 'tmo1', nat: {} },
+    { type: 'ct', forceCommit: true, timeout: 'a-timeout-policy-name-of-31-chr', nat: {} },
     { type: 'trunc', maxLen: 100 },
     { type: 'push_eth', src: Uint8Array.of(0, 1, 2, 3, 4, 5), dst: Uint8Array.of(6, 7, 8, 9, 10, 11) },
     { type: 'pop_eth' },
@@ -97,6 +97,9 @@ test('parseOdpActions() answers EINVAL for bad lengths, unknown types, bad sets 
   assert.equal(bad('0c00 0200 0800 0200 00000000'), EINVAL, 'userspace without PID');
   assert.equal(bad('0c00 0600 0800 0100 ffffffff'), EINVAL, 'sample without actions');
   assert.equal(bad('0800 0c00 0400 0900'), EINVAL, 'ct with an unknown attribute');
+  const longHelper = new NlBuffer();
+  putOdpActions(longHelper, [{ type: 'ct', helper: 'h'.repeat(16) }]);
+  assert.equal(parseOdpActions(longHelper.data()), EINVAL, 'ct helper of 16 characters');
   let nested: OdpAction = { type: 'output', port: 1 };
   for (let i = 0; i <= MAX_ACTION_DEPTH; i++) nested = { type: 'clone', actions: [nested] };
   assert.equal(parseOdpActions(encode([nested])), EINVAL, 'too deep');

@@ -421,17 +421,12 @@ function parseCt(b: Uint8Array, o: number, len: number): OdpAction | number {
     if (labels.length !== 2 * O.OVS_CT_LABELS_LEN) return EINVAL;
     ct.labels = { value: labels.subarray(0, 16), mask: labels.subarray(16) };
   }
-  for (const [type, set] of [
-    [O.OVS_CT_ATTR_HELPER, (text: string) => { ct.helper = text; }],
-    [O.OVS_CT_ATTR_TIMEOUT, (text: string) => { ct.timeout = text; }],
-  ] as const) {
-    const value = f[type];
-    if (value === undefined) continue;
-    // NUL-terminated, at most 15 characters (the kernel's name limits).
-    const nul = value.indexOf(0);
-    if (nul < 0 || nul > 15) return EINVAL;
-    set(readString(value, 0, value.length));
-  }
+  // NUL-terminated names: a helper's at most 15 characters, a timeout policy's at most 31.
+  const helper = ctName(f[O.OVS_CT_ATTR_HELPER], 15);
+  const timeout = ctName(f[O.OVS_CT_ATTR_TIMEOUT], 31);
+  if (helper === null || timeout === null) return EINVAL;
+  if (helper !== undefined) ct.helper = helper;
+  if (timeout !== undefined) ct.timeout = timeout;
   const eventmask = f[O.OVS_CT_ATTR_EVENTMASK];
   if (eventmask) {
     if (eventmask.length !== 4) return EINVAL;
@@ -471,4 +466,12 @@ function parseCt(b: Uint8Array, o: number, len: number): OdpAction | number {
     ct.nat = nat;
   }
   return ct;
+}
+
+/** The text of a NUL-terminated name attribute, undefined when absent, null when malformed. */
+function ctName(value: Uint8Array | undefined, maxLength: number): string | undefined | null {
+  if (value === undefined) return undefined;
+  const nul = value.indexOf(0);
+  if (nul < 0 || nul > maxLength) return null;
+  return readString(value, 0, value.length);
 }
