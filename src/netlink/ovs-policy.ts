@@ -8,6 +8,8 @@ import * as O from './openvswitch.js';
 import { NlType, Policy } from './policy.js';
 
 const ETH_HLEN = 14;
+/** Largest OVS_DP_ATTR_MASKS_CACHE_SIZE: a 32 KiB per-CPU area of 8-byte entries. */
+export const MAX_MASKS_CACHE_SIZE = (32 * 1024) / 8;
 /** Longest unique flow id userspace sends (a 128-bit UFID). */
 export const MAX_UFID_LENGTH = 16;
 
@@ -15,7 +17,8 @@ export const DATAPATH_POLICY = new Policy('ovs_datapath', {
   [O.OVS_DP_ATTR_NAME]: { type: NlType.STRING, maxLength: O.IFNAMSIZ - 1 },
   [O.OVS_DP_ATTR_UPCALL_PID]: { type: NlType.U32 },
   [O.OVS_DP_ATTR_USER_FEATURES]: { type: NlType.U32 },
-  [O.OVS_DP_ATTR_MASKS_CACHE_SIZE]: { type: NlType.U32 },
+  // Entries of the per-CPU mask cache: 32 KiB of 8-byte entries at most.
+  [O.OVS_DP_ATTR_MASKS_CACHE_SIZE]: { type: NlType.U32, max: MAX_MASKS_CACHE_SIZE },
   // An array of u32 socket ids, one per CPU.
   [O.OVS_DP_ATTR_PER_CPU_PIDS]: { type: NlType.BINARY, minLength: 4 },
   [O.OVS_DP_ATTR_IFINDEX]: { type: NlType.U32 },

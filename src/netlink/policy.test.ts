@@ -124,6 +124,9 @@ test('the datapath and vport policies enforce name lengths of IFNAMSIZ - 1', () 
   const name = (text: string): Uint8Array => attrs((b) => b.putAttrString(O.OVS_DP_ATTR_NAME, text));
   assert.ok(parsePolicy(name('a'.repeat(15)), DATAPATH_POLICY) instanceof AttrIndex);
   assert.equal(parsePolicy(name('a'.repeat(16)), DATAPATH_POLICY), EINVAL);
+  const cache = (size: number): Uint8Array => attrs((b) => b.putAttrU32(O.OVS_DP_ATTR_MASKS_CACHE_SIZE, size));
+  assert.ok(parsePolicy(cache(4096), DATAPATH_POLICY) instanceof AttrIndex);
+  assert.equal(parsePolicy(cache(4097), DATAPATH_POLICY), ERANGE);
   const stats = attrs((b) => b.putAttr(O.OVS_VPORT_ATTR_STATS, new Uint8Array(63)));
   assert.equal(parsePolicy(stats, VPORT_POLICY), ERANGE);
 });
