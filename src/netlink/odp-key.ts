@@ -97,7 +97,7 @@ function putAttrs(buf: NlBuffer, key: Uint32Array, mask: Uint32Array | null, v: 
   if (sel(key, mask, L.CT_STATE)) buf.putAttrU32(O.OVS_KEY_ATTR_CT_STATE, v[L.CT_STATE]);
   if (sel(key, mask, L.CT_ZONE)) buf.putAttrU16(O.OVS_KEY_ATTR_CT_ZONE, v[L.CT_ZONE]);
   if (sel(key, mask, L.CT_MARK)) buf.putAttrU32(O.OVS_KEY_ATTR_CT_MARK, v[L.CT_MARK]);
-  if (sel(key, mask, L.CT_LABEL) || sel(key, mask, L.CT_LABEL + 1) || sel(key, mask, L.CT_LABEL + 2) || sel(key, mask, L.CT_LABEL + 3)) {
+  if (anyWord(key, L.CT_LABEL, 4) || (mask !== null && anyWord(mask, L.CT_LABEL, 4))) {
     const o = buf.putAttrSpace(O.OVS_KEY_ATTR_CT_LABELS, O.OVS_KEY_CT_LABELS_SIZE);
     for (let i = 0; i < 4; i++) putU32(buf.bytes, o + 4 * i, v[L.CT_LABEL + 3 - i]);
   }
