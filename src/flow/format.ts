@@ -14,6 +14,7 @@ import {
   ETH_TYPE_ARP, ETH_TYPE_IP, ETH_TYPE_IPV6, ETH_TYPE_MPLS, ETH_TYPE_MPLS_MCAST, ETH_TYPE_NSH, ETH_TYPE_RARP,
 } from '../packet/ethernet.js';
 import { IPPROTO_ICMP, IPPROTO_ICMPV6, IPPROTO_IGMP, IPPROTO_SCTP, IPPROTO_TCP, IPPROTO_UDP } from '../packet/ip.js';
+import { formatIpv6 as formatIpv6Bytes } from '../packet/addr.js';
 
 const VLAN_VID_MASK = 0x0fff;
 const VLAN_PCP_MASK = 0xe000;
@@ -80,44 +81,19 @@ function cidrLength(mask: number): number {
   return 32 - (32 - Math.clz32(inverted));
 }
 
-/** IPv6 text as inet_ntop writes it (RFC 5952 zero compression, embedded IPv4 for ::a.b.c.d and ::ffff:a.b.c.d). */
+/** Scratch bytes for formatIpv6(): the key holds IPv6 addresses as four big-endian words. */
+const IPV6_BYTES = new Uint8Array(16);
+
+/** IPv6 text as inet_ntop writes it, for the four key words at `offset`. */
 export function formatIpv6(words: ArrayLike<number>, offset = 0): string {
-  const groups: number[] = [];
   for (let i = 0; i < 4; i++) {
     const w = words[offset + i] >>> 0;
-    groups.push(w >>> 16, w & 0xffff);
+    IPV6_BYTES[4 * i] = w >>> 24;
+    IPV6_BYTES[4 * i + 1] = (w >>> 16) & 0xff;
+    IPV6_BYTES[4 * i + 2] = (w >>> 8) & 0xff;
+    IPV6_BYTES[4 * i + 3] = w & 0xff;
   }
-  let bestBase = -1;
-  let bestLength = 0;
-  for (let i = 0; i < 8;) {
-    if (groups[i] !== 0) {
-      i++;
-      continue;
-    }
-    let j = i;
-    while (j < 8 && groups[j] === 0) j++;
-    if (j - i > bestLength) {
-      bestBase = i;
-      bestLength = j - i;
-    }
-    i = j;
-  }
-  if (bestLength < 2) bestBase = -1;
-  let text = '';
-  for (let i = 0; i < 8; i++) {
-    if (bestBase >= 0 && i >= bestBase && i < bestBase + bestLength) {
-      if (i === bestBase) text += ':';
-      continue;
-    }
-    if (i !== 0) text += ':';
-    if (i === 6 && bestBase === 0 && (bestLength === 6 || (bestLength === 5 && groups[5] === 0xffff))) {
-      text += formatIpv4(words[offset + 3] >>> 0);
-      break;
-    }
-    text += groups[i].toString(16);
-  }
-  if (bestBase >= 0 && bestBase + bestLength === 8) text += ':';
-  return text;
+  return formatIpv6Bytes(IPV6_BYTES);
 }
 
 /** Ethernet address from the HI (2 bytes) and LO (4 bytes) words. */
