@@ -8,6 +8,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { run } from './ofctl.js';
+import { xorshift32 } from '../lib/random.js';
 
 async function ofctl(...args: string[]): Promise<{ status: number; stdout: string; stderr: string }> {
   let stdout = '';
@@ -38,21 +39,10 @@ test('parse-pcap rejects unknown options and bad values in one line', async () =
   }
 });
 
-/** xorshift32, so that a failing case reproduces. */
-function random(seed: number): () => number {
-  let state = seed;
-  return () => {
-    state ^= state << 13;
-    state ^= state >>> 17;
-    state ^= state << 5;
-    return state >>> 0;
-  };
-}
-
 test('parse-pcap on fuzzed pcap files prints flows or one error line, never throws', async () => {
   const corpus = readFileSync(new URL('../../../test/corpus/parse-pcap/corpus.pcap', import.meta.url));
   const dir = mkdtempSync(join(tmpdir(), 'ofctl-fuzz-'));
-  const next = random(0xc0ffee);
+  const next = xorshift32(0xc0ffee);
   let failures = 0;
   try {
     for (let round = 0; round < 150; round++) {

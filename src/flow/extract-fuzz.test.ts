@@ -9,24 +9,12 @@ import { readFileSync } from 'node:fs';
 import * as L from './layout.js';
 import { flowExtract } from './extract.js';
 import { formatFlow } from './format.js';
+import { xorshift32 } from '../lib/random.js';
 
 function corpus(): Uint8Array[] {
   const url = new URL('../../../test/corpus/parse-pcap/packets.txt', import.meta.url);
   return readFileSync(url, 'utf8').split('\n').filter((l) => l.trim() !== '' && !l.startsWith('#'))
     .map((l) => Uint8Array.from((l.trim().split(/\s+/)[1]?.match(/../g) ?? []).map((b) => parseInt(b, 16))));
-}
-
-/** xorshift32: a small deterministic generator, so a failure reproduces. */
-function random(seed: number): () => number {
-  let state = seed >>> 0 || 1;
-  return () => {
-    state ^= state << 13;
-    state >>>= 0;
-    state ^= state >>> 17;
-    state ^= state << 5;
-    state >>>= 0;
-    return state;
-  };
 }
 
 function check(frame: Uint8Array, sentinel: Uint32Array, key: Uint32Array, shadow: Uint32Array): void {
@@ -50,7 +38,7 @@ function check(frame: Uint8Array, sentinel: Uint32Array, key: Uint32Array, shado
 test('no corpus packet, truncation, mutation or random frame throws or strays outside the header words', () => {
   const frames = corpus();
   assert.ok(frames.length > 100);
-  const next = random(0x5eed);
+  const next = xorshift32(0x5eed);
   const sentinel = L.newKey();
   for (let i = 0; i < L.KEY_WORDS; i++) sentinel[i] = next();
   const key = L.newKey();

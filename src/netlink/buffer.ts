@@ -7,6 +7,7 @@
 
 import { EMSGSIZE } from '../lib/errno.js';
 import { GENL_HDRLEN, NLA_F_NESTED, NLA_HDRLEN, NLMSG_HDRLEN, OVS_HEADER_LEN } from './message.js';
+import { writeBe32, writeLe32 } from '../packet/bytes.js';
 
 /** Largest payload an nlattr can carry: its 16-bit length includes the 4-byte header. */
 export const NLA_MAX_PAYLOAD = 0xffff - NLA_HDRLEN;
@@ -100,7 +101,7 @@ export class NlBuffer {
 
   putU32(value: number): void {
     const o = this.reserve(4);
-    writeU32(this.bytes, o, value);
+    writeLe32(this.bytes, o, value);
   }
 
   // --- netlink headers -------------------------------------------------------
@@ -117,14 +118,14 @@ export class NlBuffer {
     b[o + 5] = type >>> 8;
     b[o + 6] = flags;
     b[o + 7] = flags >>> 8;
-    writeU32(b, o + 8, seq);
-    writeU32(b, o + 12, pid);
+    writeLe32(b, o + 8, seq);
+    writeLe32(b, o + 12, pid);
     return o;
   }
 
   /** Sets nlmsg_len of the message started at `start` to cover everything since. */
   endMessage(start: number): void {
-    writeU32(this.bytes, start, this.size - start);
+    writeLe32(this.bytes, start, this.size - start);
   }
 
   /** struct genlmsghdr: cmd, version, 16 reserved bits. */
@@ -137,7 +138,7 @@ export class NlBuffer {
   /** struct ovs_header: the datapath's ifindex (a signed int, written as its bits). */
   putOvsHeader(dpIfindex: number): void {
     const o = this.reserve(OVS_HEADER_LEN);
-    writeU32(this.bytes, o, dpIfindex);
+    writeLe32(this.bytes, o, dpIfindex);
   }
 
   // --- attributes ------------------------------------------------------------
@@ -183,14 +184,14 @@ export class NlBuffer {
 
   putAttrU32(type: number, value: number): void {
     const o = this.putAttrSpace(type, 4);
-    writeU32(this.bytes, o, value);
+    writeLe32(this.bytes, o, value);
   }
 
   /** A u64 given as two 32-bit halves (no BigInt on hot paths). */
   putAttrU64(type: number, hi: number, lo: number): void {
     const o = this.putAttrSpace(type, 8);
-    writeU32(this.bytes, o, lo);
-    writeU32(this.bytes, o + 4, hi);
+    writeLe32(this.bytes, o, lo);
+    writeLe32(this.bytes, o + 4, hi);
   }
 
   /** A u64 from a BigInt, for control-path callers. */
@@ -251,16 +252,3 @@ export class NlBuffer {
 
 const TEXT_ENCODER = new TextEncoder();
 
-function writeU32(b: Uint8Array, o: number, value: number): void {
-  b[o] = value;
-  b[o + 1] = value >>> 8;
-  b[o + 2] = value >>> 16;
-  b[o + 3] = value >>> 24;
-}
-
-function writeBe32(b: Uint8Array, o: number, value: number): void {
-  b[o] = value >>> 24;
-  b[o + 1] = value >>> 16;
-  b[o + 2] = value >>> 8;
-  b[o + 3] = value;
-}

@@ -10,19 +10,7 @@ import { parseOdpKey, parseOdpMask, putOdpKey } from './odp-key.js';
 import * as O from './openvswitch.js';
 import { OVS_FAMILIES } from './ovs-policy.js';
 import { AttrIndex } from './policy.js';
-
-// Deterministic xorshift32, so a failure reproduces from its iteration number.
-function rng(seed: number): () => number {
-  let s = seed >>> 0 || 1;
-  return () => {
-    s ^= s << 13;
-    s >>>= 0;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    s >>>= 0;
-    return s;
-  };
-}
+import { xorshift32 } from '../lib/random.js';
 
 /** A corpus of well-formed messages: each parser's happy path, to mutate. */
 function corpus(): Uint8Array[] {
@@ -143,7 +131,7 @@ function parseAll(bytes: Uint8Array): void {
 test('parsers never throw on mutated messages (bounded, seeded)', () => {
   const seeds = corpus();
   for (const seed of seeds) parseAll(seed);
-  const next = rng(0xc0ffee);
+  const next = xorshift32(0xc0ffee);
   for (let i = 0; i < 3000; i++) {
     const base = seeds[i % seeds.length];
     const bytes = Uint8Array.from(base);
@@ -162,7 +150,7 @@ test('parsers never throw on mutated messages (bounded, seeded)', () => {
 });
 
 test('parsers never throw on random bytes (bounded, seeded)', () => {
-  const next = rng(12345);
+  const next = xorshift32(12345);
   for (let i = 0; i < 1000; i++) {
     const bytes = new Uint8Array(next() % 200);
     for (let j = 0; j < bytes.length; j++) bytes[j] = next();

@@ -12,6 +12,7 @@ import * as O from './openvswitch.js';
 import {
   ACTION_ATTR_LENGTHS, ATTR_LEN_INVALID, ATTR_LEN_NESTED, ATTR_LEN_VARIABLE, KEY_ATTR_LENGTHS,
 } from './ovs-policy.js';
+import { writeBe16, writeBe32, writeLe32 } from '../packet/bytes.js';
 
 /** Nesting of action lists inside actions, beyond which a list is EINVAL. */
 export const MAX_ACTION_DEPTH = 8;
@@ -106,8 +107,8 @@ function putAction(buf: NlBuffer, a: OdpAction): void {
     }
     case 'push_vlan': {
       const o = buf.putAttrSpace(O.OVS_ACTION_ATTR_PUSH_VLAN, O.OVS_ACTION_PUSH_VLAN_SIZE);
-      putBe16(buf.bytes, o, a.tpid);
-      putBe16(buf.bytes, o + 2, a.tci);
+      writeBe16(buf.bytes, o, a.tpid);
+      writeBe16(buf.bytes, o + 2, a.tci);
       break;
     }
     case 'pop_vlan': buf.putFlag(O.OVS_ACTION_ATTR_POP_VLAN); break;
@@ -123,14 +124,14 @@ function putAction(buf: NlBuffer, a: OdpAction): void {
     case 'recirc': buf.putAttrU32(O.OVS_ACTION_ATTR_RECIRC, a.id); break;
     case 'hash': {
       const o = buf.putAttrSpace(O.OVS_ACTION_ATTR_HASH, O.OVS_ACTION_HASH_SIZE);
-      putU32(buf.bytes, o, a.alg);
-      putU32(buf.bytes, o + 4, a.basis);
+      writeLe32(buf.bytes, o, a.alg);
+      writeLe32(buf.bytes, o + 4, a.basis);
       break;
     }
     case 'push_mpls': {
       const o = buf.putAttrSpace(O.OVS_ACTION_ATTR_PUSH_MPLS, O.OVS_ACTION_PUSH_MPLS_SIZE);
-      putBe32(buf.bytes, o, a.lse);
-      putBe16(buf.bytes, o + 4, a.ethertype);
+      writeBe32(buf.bytes, o, a.lse);
+      writeBe16(buf.bytes, o + 4, a.ethertype);
       break;
     }
     case 'pop_mpls': buf.putAttrBe16(O.OVS_ACTION_ATTR_POP_MPLS, a.ethertype); break;
@@ -167,8 +168,8 @@ function putAction(buf: NlBuffer, a: OdpAction): void {
     }
     case 'add_mpls': {
       const o = buf.putAttrSpace(O.OVS_ACTION_ATTR_ADD_MPLS, O.OVS_ACTION_ADD_MPLS_SIZE);
-      putBe32(buf.bytes, o, a.lse);
-      putBe16(buf.bytes, o + 4, a.ethertype);
+      writeBe32(buf.bytes, o, a.lse);
+      writeBe16(buf.bytes, o + 4, a.ethertype);
       buf.bytes[o + 6] = a.tunFlags;
       buf.bytes[o + 7] = a.tunFlags >>> 8;
       break;
@@ -193,8 +194,8 @@ function putCt(buf: NlBuffer, a: Extract<OdpAction, { type: 'ct' }>): void {
   if (a.mark) {
     // u32 value then u32 mask, host order.
     const o = buf.putAttrSpace(O.OVS_CT_ATTR_MARK, 8);
-    putU32(buf.bytes, o, a.mark.value);
-    putU32(buf.bytes, o + 4, a.mark.mask);
+    writeLe32(buf.bytes, o, a.mark.value);
+    writeLe32(buf.bytes, o + 4, a.mark.mask);
   }
   if (a.labels) {
     const o = buf.putAttrSpace(O.OVS_CT_ATTR_LABELS, 2 * O.OVS_CT_LABELS_LEN);
@@ -219,25 +220,6 @@ function putCt(buf: NlBuffer, a: Extract<OdpAction, { type: 'ct' }>): void {
     buf.endNested(nat);
   }
   buf.endNested(nest);
-}
-
-function putU32(b: Uint8Array, o: number, value: number): void {
-  b[o] = value;
-  b[o + 1] = value >>> 8;
-  b[o + 2] = value >>> 16;
-  b[o + 3] = value >>> 24;
-}
-
-function putBe16(b: Uint8Array, o: number, value: number): void {
-  b[o] = value >>> 8;
-  b[o + 1] = value;
-}
-
-function putBe32(b: Uint8Array, o: number, value: number): void {
-  b[o] = value >>> 24;
-  b[o + 1] = value >>> 16;
-  b[o + 2] = value >>> 8;
-  b[o + 3] = value;
 }
 
 // --- Decoding ----------------------------------------------------------------

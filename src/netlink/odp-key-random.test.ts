@@ -4,22 +4,11 @@ import * as L from '../flow/layout.js';
 import { Match } from '../flow/match.js';
 import { NlBuffer } from './buffer.js';
 import { parseOdpKey, parseOdpMask, putOdpFlowKey, putOdpKey, putOdpMask } from './odp-key.js';
+import { xorshift32 } from '../lib/random.js';
 
 // Property: any key the layout can express for the datapath decodes back to
 // itself, and any megaflow's mask does too. Keys are drawn at random (seeded,
 // bounded) from protocol templates, with every field at its full width.
-
-function rng(seed: number): () => number {
-  let s = seed >>> 0 || 1;
-  return () => {
-    s ^= s << 13;
-    s >>>= 0;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    s >>>= 0;
-    return s;
-  };
-}
 
 function randomKey(next: () => number): Uint32Array {
   const k = L.newKey();
@@ -145,7 +134,7 @@ function randomKey(next: () => number): Uint32Array {
 }
 
 test('random keys from every protocol template decode back to themselves (seeded, 600 keys)', () => {
-  const next = rng(0x5eed);
+  const next = xorshift32(0x5eed);
   const buf = new NlBuffer();
   const back = L.newKey();
   for (let i = 0; i < 600; i++) {
@@ -167,7 +156,7 @@ const STRUCTURAL = [
 ];
 
 test('random megaflows (a key under a random mask) round-trip key and mask (seeded, 300 flows)', () => {
-  const next = rng(0xbeef);
+  const next = xorshift32(0xbeef);
   const buf = new NlBuffer();
   const key = L.newKey();
   const mask = L.newKey();

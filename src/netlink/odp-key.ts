@@ -12,6 +12,7 @@ import * as O from './openvswitch.js';
 import {
   ATTR_LEN_NESTED, ATTR_LEN_VARIABLE, KEY_ATTR_LENGTHS, KEY_ATTR_LENGTHS_USERSPACE, TUNNEL_KEY_ATTR_LENGTHS,
 } from './ovs-policy.js';
+import { writeBe16, writeBe32, writeLe32 } from '../packet/bytes.js';
 
 const ETH_TYPE_IP = 0x0800;
 const ETH_TYPE_ARP = 0x0806;
@@ -62,7 +63,6 @@ const TNL_F_OAM = 8;
 // present when the key or mask has a bit in it (metadata), or when the key's
 // protocol calls for it (headers); absent mask attributes mean "wildcarded".
 
-
 /**
  * Appends the key attributes of an exact flow (an upcall's or an execute's
  * key): metadata when non-zero, IN_PORT always, headers as the protocol says.
@@ -99,25 +99,25 @@ function putAttrs(buf: NlBuffer, key: Uint32Array, mask: Uint32Array | null, v: 
   if (sel(key, mask, L.CT_MARK)) buf.putAttrU32(O.OVS_KEY_ATTR_CT_MARK, v[L.CT_MARK]);
   if (anyWord(key, L.CT_LABEL, 4) || (mask !== null && anyWord(mask, L.CT_LABEL, 4))) {
     const o = buf.putAttrSpace(O.OVS_KEY_ATTR_CT_LABELS, O.OVS_KEY_CT_LABELS_SIZE);
-    for (let i = 0; i < 4; i++) putU32(buf.bytes, o + 4 * i, v[L.CT_LABEL + 3 - i]);
+    for (let i = 0; i < 4; i++) writeLe32(buf.bytes, o + 4 * i, v[L.CT_LABEL + 3 - i]);
   }
   if (sel(key, mask, L.CT_NW_PROTO)) {
     const dlType = key[L.DL_TYPE];
     if (dlType === ETH_TYPE_IP) {
       const o = buf.putAttrSpace(O.OVS_KEY_ATTR_CT_ORIG_TUPLE_IPV4, O.OVS_KEY_CT_TUPLE_IPV4_SIZE);
       const b = buf.bytes;
-      putBe32(b, o, v[L.CT_NW_SRC]);
-      putBe32(b, o + 4, v[L.CT_NW_DST]);
-      putBe16(b, o + 8, v[L.CT_TP_SRC]);
-      putBe16(b, o + 10, v[L.CT_TP_DST]);
+      writeBe32(b, o, v[L.CT_NW_SRC]);
+      writeBe32(b, o + 4, v[L.CT_NW_DST]);
+      writeBe16(b, o + 8, v[L.CT_TP_SRC]);
+      writeBe16(b, o + 10, v[L.CT_TP_DST]);
       b[o + 12] = v[L.CT_NW_PROTO];
     } else if (dlType === ETH_TYPE_IPV6) {
       const o = buf.putAttrSpace(O.OVS_KEY_ATTR_CT_ORIG_TUPLE_IPV6, O.OVS_KEY_CT_TUPLE_IPV6_SIZE);
       const b = buf.bytes;
       putWords(b, o, v, L.CT_IPV6_SRC, 4);
       putWords(b, o + 16, v, L.CT_IPV6_DST, 4);
-      putBe16(b, o + 32, v[L.CT_TP_SRC]);
-      putBe16(b, o + 34, v[L.CT_TP_DST]);
+      writeBe16(b, o + 32, v[L.CT_TP_SRC]);
+      writeBe16(b, o + 34, v[L.CT_TP_DST]);
       b[o + 36] = v[L.CT_NW_PROTO];
     }
   }
@@ -158,8 +158,8 @@ function putL3(buf: NlBuffer, key: Uint32Array, v: Uint32Array, isMask: boolean)
   if (dlType === ETH_TYPE_IP) {
     const o = buf.putAttrSpace(O.OVS_KEY_ATTR_IPV4, O.OVS_KEY_IPV4_SIZE);
     const b = buf.bytes;
-    putBe32(b, o, v[L.NW_SRC]);
-    putBe32(b, o + 4, v[L.NW_DST]);
+    writeBe32(b, o, v[L.NW_SRC]);
+    writeBe32(b, o + 4, v[L.NW_DST]);
     b[o + 8] = v[L.NW_PROTO];
     b[o + 9] = v[L.NW_TOS];
     b[o + 10] = v[L.NW_TTL];
@@ -170,7 +170,7 @@ function putL3(buf: NlBuffer, key: Uint32Array, v: Uint32Array, isMask: boolean)
     const b = buf.bytes;
     putWords(b, o, v, L.IPV6_SRC, 4);
     putWords(b, o + 16, v, L.IPV6_DST, 4);
-    putBe32(b, o + 32, v[L.IPV6_LABEL]);
+    writeBe32(b, o + 32, v[L.IPV6_LABEL]);
     b[o + 36] = v[L.NW_PROTO];
     b[o + 37] = v[L.NW_TOS];
     b[o + 38] = v[L.NW_TTL];
@@ -179,9 +179,9 @@ function putL3(buf: NlBuffer, key: Uint32Array, v: Uint32Array, isMask: boolean)
   } else if (dlType === ETH_TYPE_ARP || dlType === ETH_TYPE_RARP) {
     const o = buf.putAttrSpace(O.OVS_KEY_ATTR_ARP, O.OVS_KEY_ARP_SIZE);
     const b = buf.bytes;
-    putBe32(b, o, v[L.NW_SRC]);
-    putBe32(b, o + 4, v[L.NW_DST]);
-    putBe16(b, o + 8, v[L.NW_PROTO]);
+    writeBe32(b, o, v[L.NW_SRC]);
+    writeBe32(b, o + 4, v[L.NW_DST]);
+    writeBe16(b, o + 8, v[L.NW_PROTO]);
     putMac(b, o + 10, v[L.ARP_SHA_HI], v[L.ARP_SHA_LO]);
     putMac(b, o + 16, v[L.ARP_THA_HI], v[L.ARP_THA_LO]);
   } else if (dlType === ETH_TYPE_MPLS || dlType === ETH_TYPE_MPLS_MCAST) {
@@ -200,8 +200,8 @@ function putL4(buf: NlBuffer, key: Uint32Array, v: Uint32Array, ipv6: boolean): 
   else if (proto === IPPROTO_SCTP) type = O.OVS_KEY_ATTR_SCTP;
   if (type !== 0) {
     const o = buf.putAttrSpace(type, 4);
-    putBe16(buf.bytes, o, v[L.TP_SRC]);
-    putBe16(buf.bytes, o + 2, v[L.TP_DST]);
+    writeBe16(buf.bytes, o, v[L.TP_SRC]);
+    writeBe16(buf.bytes, o + 2, v[L.TP_DST]);
     if (type === O.OVS_KEY_ATTR_TCP) buf.putAttrBe16(O.OVS_KEY_ATTR_TCP_FLAGS, v[L.TCP_FLAGS]);
     return;
   }
@@ -282,9 +282,9 @@ function putTunnel(buf: NlBuffer, type: number, key: Uint32Array, mask: Uint32Ar
   if (key[L.TUN_ERSPAN_VER] !== 0) {
     const o = buf.putAttrSpace(O.OVS_TUNNEL_KEY_ATTR_ERSPAN_OPTS, O.ERSPAN_METADATA_SIZE);
     const b = buf.bytes;
-    putU32(b, o, v[L.TUN_ERSPAN_VER]);
+    writeLe32(b, o, v[L.TUN_ERSPAN_VER]);
     if (key[L.TUN_ERSPAN_VER] === 1) {
-      putBe32(b, o + 4, v[L.TUN_ERSPAN_IDX]);
+      writeBe32(b, o + 4, v[L.TUN_ERSPAN_IDX]);
     } else {
       // erspan_md2 bit fields, little-endian bit order: byte 10 holds
       // hwid_upper:2 ft:5 p:1, byte 11 holds o:1 gra:2 dir:1 hwid:4.
@@ -315,34 +315,15 @@ function anyWord(words: Uint32Array, start: number, count: number): boolean {
   return false;
 }
 
-function putU32(b: Uint8Array, o: number, value: number): void {
-  b[o] = value;
-  b[o + 1] = value >>> 8;
-  b[o + 2] = value >>> 16;
-  b[o + 3] = value >>> 24;
-}
-
-function putBe16(b: Uint8Array, o: number, value: number): void {
-  b[o] = value >>> 8;
-  b[o + 1] = value;
-}
-
-function putBe32(b: Uint8Array, o: number, value: number): void {
-  b[o] = value >>> 24;
-  b[o + 1] = value >>> 16;
-  b[o + 2] = value >>> 8;
-  b[o + 3] = value;
-}
-
 /** Layout words (big-endian byte strings) to bytes. */
 function putWords(b: Uint8Array, o: number, v: Uint32Array, word: number, count: number): void {
-  for (let i = 0; i < count; i++) putBe32(b, o + 4 * i, v[word + i]);
+  for (let i = 0; i < count; i++) writeBe32(b, o + 4 * i, v[word + i]);
 }
 
 function putMac(b: Uint8Array, o: number, hi: number, lo: number): void {
   b[o] = hi >>> 8;
   b[o + 1] = hi;
-  putBe32(b, o + 2, lo);
+  writeBe32(b, o + 2, lo);
 }
 
 // --- Decoding ----------------------------------------------------------------

@@ -7,6 +7,7 @@
 import { readI32, readU32, readU64Number } from './attr.js';
 import type { NlBuffer } from './buffer.js';
 import * as O from './openvswitch.js';
+import { writeLe32 } from '../packet/bytes.js';
 
 export interface DpStats {
   hit: number;
@@ -58,13 +59,6 @@ function putU64(b: Uint8Array, o: number, value: number): void {
   b[o + 7] = hi >>> 24;
 }
 
-function putU32(b: Uint8Array, o: number, value: number): void {
-  b[o] = value;
-  b[o + 1] = value >>> 8;
-  b[o + 2] = value >>> 16;
-  b[o + 3] = value >>> 24;
-}
-
 /** OVS_DP_ATTR_STATS (or any attribute type) holding struct ovs_dp_stats. */
 export function putDpStats(buf: NlBuffer, type: number, stats: DpStats): void {
   const o = buf.putAttrSpace(type, O.OVS_DP_STATS_SIZE);
@@ -87,7 +81,7 @@ export function putDpMegaflowStats(buf: NlBuffer, type: number, stats: DpMegaflo
   const o = buf.putAttrSpace(type, O.OVS_DP_MEGAFLOW_STATS_SIZE);
   const b = buf.bytes;
   putU64(b, o, stats.maskHit);
-  putU32(b, o + 8, stats.masks);
+  writeLe32(b, o + 8, stats.masks);
   putU64(b, o + 16, stats.cacheHit);
 }
 
@@ -126,9 +120,9 @@ export function putZoneLimits(buf: NlBuffer, type: number, limits: readonly Zone
   const o = buf.putAttrSpace(type, O.OVS_ZONE_LIMIT_SIZE * limits.length);
   const b = buf.bytes;
   limits.forEach((limit, i) => {
-    putU32(b, o + 12 * i, limit.zoneId);
-    putU32(b, o + 12 * i + 4, limit.limit);
-    putU32(b, o + 12 * i + 8, limit.count);
+    writeLe32(b, o + 12 * i, limit.zoneId);
+    writeLe32(b, o + 12 * i + 4, limit.limit);
+    writeLe32(b, o + 12 * i + 8, limit.count);
   });
 }
 

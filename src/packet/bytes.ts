@@ -26,3 +26,14 @@ export function writeBe32(bytes: Uint8Array, offset: number, value: number): voi
   bytes[offset + 2] = value >>> 8;
   bytes[offset + 3] = value;
 }
+
+/**
+ * Stores the low 32 bits of `value` little-endian at `offset`: netlink's host
+ * byte order on the little-endian machines Node.js runs on here.
+ */
+export function writeLe32(bytes: Uint8Array, offset: number, value: number): void {
+  bytes[offset] = value;
+  bytes[offset + 1] = value >>> 8;
+  bytes[offset + 2] = value >>> 16;
+  bytes[offset + 3] = value >>> 24;
+}

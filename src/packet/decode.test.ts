@@ -6,6 +6,7 @@ import { bytesToHex } from './hex.js';
 import { PACKET_SAMPLES } from './samples.js';
 import { ICMP4_DST_UNREACH } from './icmp.js';
 import { TCP_SYN } from './tcp.js';
+import { xorshift32 } from '../lib/random.js';
 
 const ETH = { src: '00:00:00:00:00:01', dst: '00:00:00:00:00:02' };
 
@@ -103,13 +104,8 @@ test('decodePacket() decodes 802.3 frames and bare IP packets', () => {
 });
 
 test('decodePacket() never throws on mutated or truncated packets', () => {
-  let state = 12345;
-  const random = (n: number): number => {
-    state ^= state << 13;
-    state ^= state >>> 17;
-    state ^= state << 5;
-    return (state >>> 0) % n;
-  };
+  const next = xorshift32(12345);
+  const random = (n: number): number => next() % n;
   const corpus = PACKET_SAMPLES.map((s) => buildPacket(s.spec));
   for (let round = 0; round < 3000; round++) {
     let bytes = corpus[random(corpus.length)].slice();

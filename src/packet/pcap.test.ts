@@ -13,6 +13,7 @@ import {
   PcapWriter,
   readPcapFile,
 } from './pcap.js';
+import { xorshift32 } from '../lib/random.js';
 
 const A = Uint8Array.from([1, 2, 3, 4, 5]);
 const B = new Uint8Array(100).map((_, i) => i);
@@ -107,14 +108,8 @@ test('parsePcap() reports each kind of damage in one line with file and offset',
 });
 
 test('parsePcap() survives random mutation and truncation with nothing but PcapError', () => {
-  // Deterministic xorshift so a failure reproduces.
-  let state = 0x9e3779b9;
-  const random = (n: number): number => {
-    state ^= state << 13;
-    state ^= state >>> 17;
-    state ^= state << 5;
-    return (state >>> 0) % n;
-  };
+  const next = xorshift32(0x9e3779b9);
+  const random = (n: number): number => next() % n;
   const good = sampleFile({ littleEndian: random(2) === 0 });
   let errors = 0;
   for (let round = 0; round < 2000; round++) {
