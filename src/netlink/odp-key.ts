@@ -13,27 +13,15 @@ import {
   ATTR_LEN_NESTED, ATTR_LEN_VARIABLE, KEY_ATTR_LENGTHS, KEY_ATTR_LENGTHS_USERSPACE, TUNNEL_KEY_ATTR_LENGTHS,
 } from './ovs-policy.js';
 import { writeBe16, writeBe32, writeLe32 } from '../packet/bytes.js';
+import {
+  ETH_TYPE_ARP, ETH_TYPE_IP, ETH_TYPE_IPV6, ETH_TYPE_MPLS, ETH_TYPE_MPLS_MCAST, ETH_TYPE_RARP,
+  ETH_TYPE_VLAN_8021AD, ETH_TYPE_VLAN_8021Q, FLOW_DL_TYPE_NONE, MPLS_BOS_MASK,
+} from '../packet/ethernet.js';
+import { ND_NEIGHBOR_ADVERT, ND_NEIGHBOR_SOLICIT } from '../packet/icmp.js';
+import { IPPROTO_ICMP, IPPROTO_ICMPV6, IPPROTO_SCTP, IPPROTO_TCP, IPPROTO_UDP } from '../packet/ip.js';
+import { FLOW_NW_FRAG_ANY, FLOW_NW_FRAG_LATER } from '../flow/extract.js';
 
-const ETH_TYPE_IP = 0x0800;
-const ETH_TYPE_ARP = 0x0806;
-const ETH_TYPE_RARP = 0x8035;
-const ETH_TYPE_IPV6 = 0x86dd;
-const ETH_TYPE_VLAN_8021Q = 0x8100;
-const ETH_TYPE_VLAN_8021AD = 0x88a8;
-const ETH_TYPE_MPLS = 0x8847;
-const ETH_TYPE_MPLS_MCAST = 0x8848;
-const FLOW_DL_TYPE_NONE = 0x05ff;
 const VLAN_CFI = 0x1000;
-const MPLS_BOS = 0x100;
-const IPPROTO_ICMP = 1;
-const IPPROTO_TCP = 6;
-const IPPROTO_UDP = 17;
-const IPPROTO_ICMPV6 = 58;
-const IPPROTO_SCTP = 132;
-const ND_NEIGHBOR_SOLICIT = 135;
-const ND_NEIGHBOR_ADVERT = 136;
-const FRAG_ANY = 1;
-const FRAG_LATER = 2;
 /** packet_type namespace for "an Ethernet type follows" (OFPHTN_ETHERTYPE). */
 const PT_NS_ETHERTYPE = 1;
 
@@ -192,7 +180,7 @@ function putL3(buf: NlBuffer, key: Uint32Array, v: Uint32Array, isMask: boolean)
 }
 
 function putL4(buf: NlBuffer, key: Uint32Array, v: Uint32Array, ipv6: boolean): void {
-  if ((key[L.NW_FRAG] & FRAG_LATER) !== 0) return;
+  if ((key[L.NW_FRAG] & FLOW_NW_FRAG_LATER) !== 0) return;
   const proto = key[L.NW_PROTO];
   let type = 0;
   if (proto === IPPROTO_TCP) type = O.OVS_KEY_ATTR_TCP;
@@ -299,14 +287,14 @@ function putTunnel(buf: NlBuffer, type: number, key: Uint32Array, mask: Uint32Ar
 }
 
 function fragOut(bits: number, isMask: boolean): number {
-  if (isMask) return (bits & (FRAG_ANY | FRAG_LATER)) !== 0 ? 0xff : 0;
-  if ((bits & FRAG_ANY) === 0) return O.OVS_FRAG_TYPE_NONE;
-  return (bits & FRAG_LATER) !== 0 ? O.OVS_FRAG_TYPE_LATER : O.OVS_FRAG_TYPE_FIRST;
+  if (isMask) return (bits & (FLOW_NW_FRAG_ANY | FLOW_NW_FRAG_LATER)) !== 0 ? 0xff : 0;
+  if ((bits & FLOW_NW_FRAG_ANY) === 0) return O.OVS_FRAG_TYPE_NONE;
+  return (bits & FLOW_NW_FRAG_LATER) !== 0 ? O.OVS_FRAG_TYPE_LATER : O.OVS_FRAG_TYPE_FIRST;
 }
 
 /** Label stack entries up to and including the bottom of stack, at most three. */
 function mplsCount(key: Uint32Array): number {
-  for (let i = 0; i < L.MPLS_LABELS; i++) if ((key[L.MPLS_LSE0 + i] & MPLS_BOS) !== 0) return i + 1;
+  for (let i = 0; i < L.MPLS_LABELS; i++) if ((key[L.MPLS_LSE0 + i] & MPLS_BOS_MASK) !== 0) return i + 1;
   return L.MPLS_LABELS;
 }
 
@@ -642,13 +630,13 @@ function parseL3(b: Uint8Array, offsets: Int32Array, lengths: Int32Array, out: U
       frag = b[o + 11];
     }
     if (isMask) {
-      out[L.NW_FRAG] = ((frag & 1) !== 0 ? FRAG_ANY : 0) | ((frag & 2) !== 0 ? FRAG_LATER : 0);
+      out[L.NW_FRAG] = ((frag & 1) !== 0 ? FLOW_NW_FRAG_ANY : 0) | ((frag & 2) !== 0 ? FLOW_NW_FRAG_LATER : 0);
     } else if (frag === O.OVS_FRAG_TYPE_NONE) {
       out[L.NW_FRAG] = 0;
     } else if (frag === O.OVS_FRAG_TYPE_FIRST) {
-      out[L.NW_FRAG] = FRAG_ANY;
+      out[L.NW_FRAG] = FLOW_NW_FRAG_ANY;
     } else if (frag === O.OVS_FRAG_TYPE_LATER) {
-      out[L.NW_FRAG] = FRAG_ANY | FRAG_LATER;
+      out[L.NW_FRAG] = FLOW_NW_FRAG_ANY | FLOW_NW_FRAG_LATER;
     } else {
       return EINVAL;
     }
