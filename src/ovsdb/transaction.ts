@@ -1,0 +1,506 @@
+// RFC 7047 "transact": runs operations (insert, select, update, mutate,
+// delete, wait, commit, abort, comment, assert) on a private copy of the
+// touched tables, then the commit-time checks in the order Open vSwitch makes
+// them (strong references, garbage collection, weak references, maxRows,
+// indexes) and installs the result all at once. Results are the exact JSON
+// array the real server replies with. Called through Database.transact().
+
+import { OvsdbError, syntaxError } from './error.js';
+import { isJsonObject, MemberParser, type Json, type JsonObject } from './json.js';
+import { checkDatum, datumsEqual, datumToText, datumKey, isUuid, newUuid, parseDatum, type Atom, type Datum, type SymbolTable } from './data.js';
+import { evaluateConditions, parseConditions, type Condition } from './condition.js';
+import { applyMutation, parseMutations } from './mutation.js';
+import { isReference, type TableSchema } from './schema.js';
+import { defaultRowData, rowToJson, rowValue, type CommitRecord, type Database, type Row, type RowChange } from './database.js';
+
+export interface TransactOptions {
+  /** Whether the session owns a lock, for "assert"; without it every assert fails. */
+  hasLock?: (name: string) => boolean;
+  /**
+   * False makes a "wait" that would block fail with "not supported", as
+   * ovsdb-tool does (it has no way to block). Default true.
+   */
+  triggers?: boolean;
+  /** The caller's wait for this transaction expired: blocking waits now fail with "timed out". */
+  timedOut?: boolean;
+}
+
+/**
+ * "done": `results` is the reply's result array (with a trailing error object
+ * when commit-time checks failed) and `commit` what changed, already applied
+ * to the database (null when nothing was committed).
+ * "wait": a "wait" operation is not yet satisfied; nothing was applied. The
+ * caller retries the whole transaction when the database changes, and after
+ * `timeoutMs` (Infinity: never) retries with `timedOut: true`.
+ */
+export type TransactOutcome =
+  | { readonly kind: 'done'; readonly results: Json[]; readonly commit: CommitRecord | null }
+  | { readonly kind: 'wait'; readonly timeoutMs: number };
+
+/** Thrown internally to unwind a blocked wait; never escapes transact(). */
+class WaitSignal {
+  constructor(readonly timeoutMs: number) {}
+}
+
+interface NamedUuid {
+  readonly uuid: string;
+  /** An insert with this uuid-name ran; a second one is a "duplicate uuid-name". */
+  created: boolean;
+}
+
+/** One transaction's working state. */
+class Txn implements SymbolTable {
+  /** Copies of the tables touched so far (others are read from the database). */
+  private readonly work = new Map<string, Map<string, Row>>();
+  private readonly symbols = new Map<string, NamedUuid>();
+  durable = false;
+  readonly comments: string[] = [];
+
+  constructor(readonly db: Database, readonly options: TransactOptions) {}
+
+  resolve(name: string): string {
+    let symbol = this.symbols.get(name);
+    if (!symbol) {
+      symbol = { uuid: newUuid(), created: false };
+      this.symbols.set(name, symbol);
+    }
+    return symbol.uuid;
+  }
+
+  /** Names an insert's row; false if an earlier insert already used the name. */
+  claim(name: string): NamedUuid | null {
+    this.resolve(name);
+    const symbol = this.symbols.get(name) as NamedUuid;
+    if (symbol.created) return null;
+    symbol.created = true;
+    return symbol;
+  }
+
+  original(table: string): ReadonlyMap<string, Row> {
+    return this.db.tables.get(table)?.rows ?? new Map<string, Row>();
+  }
+
+  rows(table: string): ReadonlyMap<string, Row> {
+    return this.work.get(table) ?? this.original(table);
+  }
+
+  writable(table: string): Map<string, Row> {
+    let rows = this.work.get(table);
+    if (!rows) {
+      rows = new Map(this.original(table));
+      this.work.set(table, rows);
+    }
+    return rows;
+  }
+
+  touched(): IterableIterator<string> {
+    return this.work.keys();
+  }
+}
+
+function lookupTable(txn: Txn, parser: MemberParser): TableSchema | undefined {
+  const name = parser.get('table', 'id');
+  if (typeof name !== 'string') return undefined;
+  const table = txn.db.schema.tables.get(name);
+  if (!table) parser.fail(`No table named ${name}.`);
+  return table;
+}
+
+/** Parses an insert/update "row" object into column values. */
+function parseRow(json: JsonObject, table: TableSchema, txn: Txn): Map<string, Datum> {
+  const values = new Map<string, Datum>();
+  for (const [name, value] of Object.entries(json)) {
+    const column = table.columns.get(name);
+    if (!column) throw new OvsdbError('unknown column', `No column ${name} in table ${table.name}.`, { syntax: json });
+    values.set(name, parseDatum(value, column.type, txn));
+  }
+  return values;
+}
+
+function matchingRows(txn: Txn, table: TableSchema, where: readonly Condition[]): Row[] {
+  const rows: Row[] = [];
+  for (const row of txn.rows(table.name).values()) {
+    if (evaluateConditions(where, (column) => rowValue(row, column))) rows.push(row);
+  }
+  return rows;
+}
+
+function parseColumnList(json: Json | undefined, table: TableSchema): string[] | undefined {
+  if (json === undefined) return undefined;
+  const names: string[] = [];
+  for (const name of json as Json[]) {
+    if (typeof name !== 'string' || !table.columns.has(name)) {
+      throw syntaxError(json, `${typeof name === 'string' ? name : JSON.stringify(name)} is not a valid column name`);
+    }
+    if (names.includes(name)) throw syntaxError(json, 'array of distinct column names expected');
+    names.push(name);
+  }
+  return names;
+}
+
+function withData(row: Row, changes: ReadonlyMap<string, Datum>): Row {
+  const data = new Map(row.data);
+  for (const [name, value] of changes) if (!name.startsWith('_')) data.set(name, value);
+  return { uuid: row.uuid, version: row.version, data };
+}
+
+/** Runs one operation; returns its result object or throws OvsdbError / WaitSignal. */
+function execute(txn: Txn, op: Json, index: number, count: number): JsonObject {
+  if (!isJsonObject(op)) {
+    throw new OvsdbError('syntax error', `Parsing ovsdb operation ${index + 1} of ${count} failed: Object expected.`);
+  }
+  const parser = new MemberParser(op, `ovsdb operation ${index + 1} of ${count}`);
+  const name = parser.get('op', 'string');
+  switch (name) {
+    case 'insert': {
+      const table = lookupTable(txn, parser);
+      const rowJson = parser.get('row', 'object', true) as JsonObject | undefined;
+      const uuidName = parser.get('uuid-name', 'id', true) as string | undefined;
+      const uuidJson = parser.get('uuid', 'string', true) as string | undefined;
+      parser.finish();
+      const schema = table as TableSchema;
+      let uuid: string | undefined;
+      if (uuidJson !== undefined) {
+        if (!isUuid(uuidJson)) throw syntaxError(uuidJson, 'bad uuid');
+        uuid = uuidJson.toLowerCase();
+        if (txn.rows(schema.name).has(uuid) || txn.original(schema.name).has(uuid)) {
+          throw new OvsdbError('duplicate uuid',
+            'This UUID would duplicate a UUID already present within the table or deleted within the same transaction.',
+            { syntax: uuidJson });
+        }
+      }
+      if (uuidName !== undefined) {
+        const symbol = txn.claim(uuidName);
+        if (!symbol) {
+          throw new OvsdbError('duplicate uuid-name', 'This "uuid-name" appeared on an earlier "insert" operation.', { syntax: uuidName });
+        }
+        uuid ??= symbol.uuid;
+      }
+      uuid ??= newUuid();
+      const values = parseRow(rowJson ?? {}, schema, txn);
+      const row = withData({ uuid, version: newUuid(), data: defaultRowData(schema) }, values);
+      for (const column of schema.columns.values()) {
+        if (!column.name.startsWith('_')) checkDatum(row.data.get(column.name) as Datum, column.type);
+      }
+      txn.writable(schema.name).set(uuid, row);
+      return { uuid: ['uuid', uuid] };
+    }
+    case 'select': {
+      const table = lookupTable(txn, parser);
+      const whereJson = parser.get('where', 'array');
+      const columnsJson = parser.get('columns', 'array', true);
+      parser.finish();
+      const schema = table as TableSchema;
+      const where = parseConditions(whereJson, schema, txn);
+      const columns = parseColumnList(columnsJson, schema);
+      // Rows that look the same through the selected columns are reported once,
+      // as ovsdb-server does when _uuid is not among the columns.
+      const rows: JsonObject[] = [];
+      const seen = new Set<string>();
+      for (const row of matchingRows(txn, schema, where)) {
+        const json = rowToJson(row, schema, columns);
+        const key = JSON.stringify(json);
+        if (seen.has(key)) continue;
+        seen.add(key);
+        rows.push(json);
+      }
+      return { rows };
+    }
+    case 'update': {
+      const table = lookupTable(txn, parser);
+      const whereJson = parser.get('where', 'array');
+      const rowJson = parser.get('row', 'object') as JsonObject;
+      parser.finish();
+      const schema = table as TableSchema;
+      const values = parseRow(rowJson, schema, txn);
+      for (const columnName of values.keys()) {
+        const column = schema.columns.get(columnName);
+        if (column && !column.mutable) {
+          throw new OvsdbError('constraint violation', `Cannot update immutable column ${columnName} in table ${schema.name}.`, { syntax: op });
+        }
+      }
+      for (const [columnName, value] of values) checkDatum(value, schema.columns.get(columnName)!.type);
+      const where = parseConditions(whereJson, schema, txn);
+      const rows = matchingRows(txn, schema, where);
+      const writable = txn.writable(schema.name);
+      for (const row of rows) writable.set(row.uuid, withData(row, values));
+      return { count: rows.length };
+    }
+    case 'mutate': {
+      const table = lookupTable(txn, parser);
+      const whereJson = parser.get('where', 'array');
+      const mutationsJson = parser.get('mutations', 'array');
+      parser.finish();
+      const schema = table as TableSchema;
+      const where = parseConditions(whereJson, schema, txn);
+      const mutations = parseMutations(mutationsJson, schema, txn);
+      const rows = matchingRows(txn, schema, where);
+      const writable = txn.writable(schema.name);
+      for (const row of rows) {
+        const changes = new Map<string, Datum>();
+        for (const mutation of mutations) {
+          const name = mutation.column.name;
+          changes.set(name, applyMutation(mutation, changes.get(name) ?? rowValue(row, name)));
+        }
+        writable.set(row.uuid, withData(row, changes));
+      }
+      return { count: rows.length };
+    }
+    case 'delete': {
+      const table = lookupTable(txn, parser);
+      const whereJson = parser.get('where', 'array');
+      parser.finish();
+      const schema = table as TableSchema;
+      const rows = matchingRows(txn, schema, parseConditions(whereJson, schema, txn));
+      const writable = txn.writable(schema.name);
+      for (const row of rows) writable.delete(row.uuid);
+      return { count: rows.length };
+    }
+    case 'wait': {
+      const table = lookupTable(txn, parser);
+      const whereJson = parser.get('where', 'array');
+      const columnsJson = parser.get('columns', 'array');
+      const until = parser.get('until', 'string');
+      const rowsJson = parser.get('rows', 'array') as Json[];
+      const timeout = parser.get('timeout', 'integer', true) as number | undefined;
+      parser.finish();
+      const schema = table as TableSchema;
+      if (until !== '==' && until !== '!=') throw syntaxError(until, '"until" must be "==" or "!="');
+      const where = parseConditions(whereJson, schema, txn);
+      const columns = parseColumnList(columnsJson, schema) as string[];
+      const key = (lookup: (column: string) => Datum): string => JSON.stringify(columns.map((column) => datumKey(lookup(column))));
+      const expected = rowsJson.map((rowJson) => {
+        if (!isJsonObject(rowJson)) throw syntaxError(rowJson, 'Type mismatch.');
+        const values = parseRow(rowJson, schema, txn);
+        return key((column) => values.get(column) ?? { keys: [] });
+      }).sort();
+      const actual = matchingRows(txn, schema, where).map((row) => key((column) => rowValue(row, column))).sort();
+      const equal = expected.length === actual.length && expected.every((value, i) => value === actual[i]);
+      if (equal === (until === '==')) return {};
+      if (timeout === 0 || txn.options.timedOut) throw new OvsdbError('timed out', '"where" clause test failed');
+      if (txn.options.triggers === false) throw new OvsdbError('not supported', 'triggers not supported');
+      throw new WaitSignal(timeout ?? Infinity);
+    }
+    case 'commit': {
+      const durable = parser.get('durable', 'boolean');
+      parser.finish();
+      txn.durable ||= durable === true;
+      return {};
+    }
+    case 'abort':
+      parser.finish();
+      throw new OvsdbError('aborted', 'aborted by request');
+    case 'comment': {
+      const comment = parser.get('comment', 'string');
+      parser.finish();
+      txn.comments.push(comment as string);
+      return {};
+    }
+    case 'assert': {
+      const lock = parser.get('lock', 'id');
+      parser.finish();
+      if (!txn.options.hasLock?.(lock as string)) throw new OvsdbError('not owner', `Asserted lock ${String(lock)} not held.`);
+      return {};
+    }
+    default:
+      if (typeof name === 'string') parser.fail(`No operation "${name}"`);
+      parser.finish();
+      throw new RangeError('unreachable: parser.finish() did not throw');
+  }
+}
+
+/** Calls `visit` for each reference atom in a row's reference columns. */
+function forEachReference(
+  row: Row, table: TableSchema,
+  visit: (refTable: string, uuid: string, strong: boolean, column: string) => void,
+): void {
+  for (const column of table.columns.values()) {
+    const { key, value } = column.type;
+    if (!isReference(key) && !isReference(value)) continue;
+    const datum = row.data.get(column.name);
+    if (!datum) continue;
+    if (isReference(key)) for (const atom of datum.keys) visit(key.refTable, atom as string, key.refType !== 'weak', column.name);
+    if (isReference(value) && datum.values) {
+      for (const atom of datum.values) visit(value.refTable, atom as string, value.refType !== 'weak', column.name);
+    }
+  }
+}
+
+function rowChanged(before: Row, after: Row): boolean {
+  if (before === after) return false;
+  for (const [name, value] of after.data) {
+    if (!datumsEqual(value, before.data.get(name) as Datum)) return true;
+  }
+  return false;
+}
+
+/** Counts strong references to each row of every table, over the working state. */
+function countStrongReferences(txn: Txn): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const table of txn.db.schema.tables.values()) {
+    for (const row of txn.rows(table.name).values()) {
+      forEachReference(row, table, (refTable, uuid, strong) => {
+        if (strong) counts.set(`${refTable}/${uuid}`, (counts.get(`${refTable}/${uuid}`) ?? 0) + 1);
+      });
+    }
+  }
+  return counts;
+}
+
+function describeIndexRow(txn: Txn, table: string, row: Row): string {
+  const before = txn.original(table).get(row.uuid);
+  if (!before) return 'was inserted by this transaction';
+  if (rowChanged(before, row)) return "existed in the database before this transaction, which modified some of the row's columns";
+  return 'existed in the database before this transaction and was not modified by the transaction';
+}
+
+/** The commit-time checks; modifies the working state (GC, weak references). */
+function precommit(txn: Txn): void {
+  const schema = txn.db.schema;
+  // Rows deleted by "delete" that strong references still point at.
+  let counts = countStrongReferences(txn);
+  for (const name of [...txn.touched()]) {
+    const rows = txn.rows(name);
+    for (const uuid of txn.original(name).keys()) {
+      const remaining = rows.has(uuid) ? 0 : counts.get(`${name}/${uuid}`) ?? 0;
+      if (remaining > 0) {
+        throw new OvsdbError('referential integrity violation',
+          `cannot delete ${name} row ${uuid} because of ${remaining} remaining reference(s)`);
+      }
+    }
+  }
+  // New or changed rows that point at rows that do not exist.
+  for (const name of [...txn.touched()]) {
+    const table = schema.tables.get(name) as TableSchema;
+    const original = txn.original(name);
+    for (const row of txn.rows(name).values()) {
+      const before = original.get(row.uuid);
+      if (before && !rowChanged(before, row)) continue;
+      forEachReference(row, table, (refTable, uuid, strong, column) => {
+        if (strong && !txn.rows(refTable).has(uuid)) {
+          throw new OvsdbError('referential integrity violation',
+            `Table ${name} column ${column} row ${row.uuid} references nonexistent row ${uuid} in table ${refTable}.`);
+        }
+      });
+    }
+  }
+  // Garbage collection: non-root rows that nothing references strongly.
+  for (let collected = true; collected;) {
+    collected = false;
+    for (const table of schema.tables.values()) {
+      if (table.isRoot) continue;
+      for (const uuid of [...txn.rows(table.name).keys()]) {
+        if ((counts.get(`${table.name}/${uuid}`) ?? 0) === 0) {
+          txn.writable(table.name).delete(uuid);
+          collected = true;
+        }
+      }
+    }
+    if (collected) counts = countStrongReferences(txn);
+  }
+  // Weak references to rows that are gone disappear from the referring column.
+  for (const table of schema.tables.values()) {
+    const weakColumns = [...table.columns.values()].filter((column) =>
+      [column.type.key, column.type.value].some((base) => isReference(base) && base.refType === 'weak'));
+    if (weakColumns.length === 0) continue;
+    for (const row of [...txn.rows(table.name).values()]) {
+      const changes = new Map<string, Datum>();
+      for (const column of weakColumns) {
+        const datum = row.data.get(column.name) as Datum;
+        const { key, value } = column.type;
+        const dangling = (base: typeof key | undefined, atom: Atom): boolean =>
+          isReference(base) && base.refType === 'weak' && !txn.rows(base.refTable).has(atom as string);
+        const keep = datum.keys.map((atom, i) => !dangling(key, atom) && !(datum.values && dangling(value, datum.values[i])));
+        const removed = keep.filter((kept) => !kept).length;
+        if (removed === 0) continue;
+        const keys = datum.keys.filter((_, i) => keep[i]);
+        if (keys.length < column.type.min) {
+          throw new OvsdbError('constraint violation',
+            `Deletion of ${removed} weak reference(s) to deleted (or never-existing) rows from column "${column.name}" in "${table.name}" row ${row.uuid} caused this column to become empty, but constraints on this column disallow an empty column.`);
+        }
+        changes.set(column.name, datum.values ? { keys, values: datum.values.filter((_, i) => keep[i]) } : { keys });
+      }
+      if (changes.size) txn.writable(table.name).set(row.uuid, withData(row, changes));
+    }
+  }
+  for (const name of txn.touched()) {
+    const table = schema.tables.get(name) as TableSchema;
+    const size = txn.rows(name).size;
+    if (size > table.maxRows) {
+      throw new OvsdbError('constraint violation',
+        `transaction causes "${name}" table to contain ${size} rows, greater than the schema-defined limit of ${table.maxRows} row(s)`);
+    }
+  }
+  for (const name of txn.touched()) {
+    const table = schema.tables.get(name) as TableSchema;
+    for (const index of table.indexes) {
+      const seen = new Map<string, Row>();
+      const rows = [...txn.rows(name).values()];
+      // Changed rows first, so that "First row" is the one this transaction touched.
+      const original = txn.original(name);
+      rows.sort((a, b) => Number(original.get(a.uuid) === a) - Number(original.get(b.uuid) === b));
+      for (const row of rows) {
+        const key = JSON.stringify(index.map((column) => datumKey(rowValue(row, column))));
+        const other = seen.get(key);
+        if (!other) {
+          seen.set(key, row);
+          continue;
+        }
+        const [first, second] = original.get(other.uuid) === other ? [other, row] : [other, row];
+        const values = index.map((column) => datumToText(rowValue(first, column), table.columns.get(column)!.type)).join(', ');
+        const columns = index.length === 1 ? `column "${index[0]}"` : `columns ${index.map((column) => `"${column}"`).join(', ')}`;
+        throw new OvsdbError('constraint violation',
+          `Transaction causes multiple rows in "${name}" table to have identical values (${values}) for index on ${columns}.  ` +
+          `First row, with UUID ${first.uuid}, ${describeIndexRow(txn, name, first)}.  ` +
+          `Second row, with UUID ${second.uuid}, ${describeIndexRow(txn, name, second)}.`);
+      }
+    }
+  }
+}
+
+/** Builds the change record, giving every inserted or changed row a new _version. */
+function buildCommit(txn: Txn): CommitRecord {
+  const tables = new Map<string, RowChange[]>();
+  for (const table of txn.db.schema.tables.keys()) {
+    const changes: RowChange[] = [];
+    const original = txn.original(table);
+    const rows = txn.rows(table);
+    if (rows === original) continue;
+    for (const [uuid, before] of original) {
+      const after = rows.get(uuid);
+      if (!after) changes.push({ uuid, old: before, new: null });
+      else if (rowChanged(before, after)) changes.push({ uuid, old: before, new: { ...after, version: newUuid() } });
+    }
+    for (const [uuid, after] of rows) {
+      if (!original.has(uuid)) changes.push({ uuid, old: null, new: { ...after, version: newUuid() } });
+    }
+    if (changes.length) tables.set(table, changes);
+  }
+  return { tables, durable: txn.durable, comment: txn.comments.length ? txn.comments.join('\n') : undefined };
+}
+
+export function transact(db: Database, operations: readonly Json[], options: TransactOptions = {}): TransactOutcome {
+  const txn = new Txn(db, options);
+  const results: Json[] = [];
+  for (let i = 0; i < operations.length; i++) {
+    try {
+      results.push(execute(txn, operations[i], i, operations.length));
+    } catch (error) {
+      if (error instanceof WaitSignal) return { kind: 'wait', timeoutMs: error.timeoutMs };
+      if (!(error instanceof OvsdbError)) throw error;
+      results.push(error.toJson());
+      while (results.length < operations.length) results.push(null);
+      return { kind: 'done', results, commit: null };
+    }
+  }
+  try {
+    precommit(txn);
+  } catch (error) {
+    if (!(error instanceof OvsdbError)) throw error;
+    results.push(error.toJson());
+    return { kind: 'done', results, commit: null };
+  }
+  const commit = buildCommit(txn);
+  db.apply(commit);
+  return { kind: 'done', results, commit };
+}
