@@ -137,7 +137,8 @@ export function parseDatum(json: Json, type: ColumnType, symbols?: SymbolTable):
       values.push(parseAtom(pair[1], type.value as BaseType, symbols));
     }
     datum = sortDatum(keys, values, true);
-  } else if (Array.isArray(json) && json.length === 2 && json[0] === 'set' && Array.isArray(json[1])) {
+  } else if (Array.isArray(json) && json[0] === 'set') {
+    if (json.length !== 2 || !Array.isArray(json[1])) throw syntaxError(json, 'expected ["set", <array>]');
     datum = sortDatum(json[1].map((element) => parseAtom(element, type.key, symbols)), undefined, false);
   } else {
     datum = { keys: [parseAtom(json, type.key, symbols)] };
@@ -145,7 +146,8 @@ export function parseDatum(json: Json, type: ColumnType, symbols?: SymbolTable):
   const count = datum.keys.length;
   if (count < type.min || count > type.max) {
     const max = type.max === Infinity ? UNLIMITED_TEXT : String(type.max);
-    throw syntaxError(json, `${isMap ? 'map' : 'set'} must have ${type.min} to ${max} members but ${count} are present`);
+    const range = type.min === type.max ? 'exactly one member' : `${type.min} to ${max} members`;
+    throw syntaxError(json, `${isMap ? 'map' : 'set'} must have ${range} but ${count} are present`);
   }
   return datum;
 }
@@ -207,7 +209,8 @@ export function checkAtom(atom: Atom, base: BaseType): void {
       throw new OvsdbError('constraint violation', `${text(value)} is greater than maximum allowed value ${text(max)}`);
     }
   } else if (base.type === 'string') {
-    const length = Buffer.byteLength(atom as string, 'utf8');
+    // Lengths count characters (code points), not UTF-8 bytes.
+    const length = [...(atom as string)].length;
     if (base.minLength !== undefined && length < base.minLength) {
       throw new OvsdbError('constraint violation', `${JSON.stringify(atom)} length ${length} is less than minimum allowed length ${base.minLength}`);
     }

@@ -347,11 +347,25 @@ function countStrongReferences(txn: Txn): Map<string, number> {
   return counts;
 }
 
-function describeIndexRow(txn: Txn, table: string, row: Row): string {
-  const before = txn.original(table).get(row.uuid);
+/** "a", "a and b", "a, b, and c": how index columns and values are listed. */
+function englishList(items: readonly string[]): string {
+  if (items.length <= 2) return items.join(' and ');
+  return `${items.slice(0, -1).join(', ')}, and ${items[items.length - 1]}`;
+}
+
+function indexValuesText(row: Row, table: TableSchema, index: readonly string[]): string {
+  return englishList(index.map((column) => datumToText(rowValue(row, column), table.columns.get(column)!.type)));
+}
+
+/** How the index error describes one of the two clashing rows. */
+function describeIndexRow(txn: Txn, table: TableSchema, index: readonly string[], row: Row): string {
+  const before = txn.original(table.name).get(row.uuid);
   if (!before) return 'was inserted by this transaction';
-  if (rowChanged(before, row)) return "existed in the database before this transaction, which modified some of the row's columns";
-  return 'existed in the database before this transaction and was not modified by the transaction';
+  if (!rowChanged(before, row)) return 'existed in the database before this transaction and was not modified by the transaction';
+  if (index.some((column) => !datumsEqual(rowValue(before, column), rowValue(row, column)))) {
+    return `had the following index values before the transaction: ${indexValuesText(before, table, index)}`;
+  }
+  return "existed in the database before this transaction, which modified some of the row's columns but not any columns in this index";
 }
 
 /** The commit-time checks; modifies the working state (GC, weak references). */
@@ -416,7 +430,7 @@ function precommit(txn: Txn): void {
         const keys = datum.keys.filter((_, i) => keep[i]);
         if (keys.length < column.type.min) {
           throw new OvsdbError('constraint violation',
-            `Deletion of ${removed} weak reference(s) to deleted (or never-existing) rows from column "${column.name}" in "${table.name}" row ${row.uuid} caused this column to become empty, but constraints on this column disallow an empty column.`);
+            `Deletion of ${removed} weak reference(s) to deleted (or never-existing) rows from column "${column.name}" in "${table.name}" row ${row.uuid}${txn.original(table.name).has(row.uuid) ? '' : ' (inserted within this transaction)'} caused this column to become empty, but constraints on this column disallow an empty column.`);
         }
         changes.set(column.name, datum.values ? { keys, values: datum.values.filter((_, i) => keep[i]) } : { keys });
       }
@@ -434,25 +448,29 @@ function precommit(txn: Txn): void {
   for (const name of txn.touched()) {
     const table = schema.tables.get(name) as TableSchema;
     for (const index of table.indexes) {
-      const seen = new Map<string, Row>();
-      const rows = [...txn.rows(name).values()];
-      // Changed rows first, so that "First row" is the one this transaction touched.
+      // Rows this transaction left alone go in first: a clash then names the
+      // untouched row first, as ovsdb-server does. Among changed rows the
+      // real server's order follows its hash table; later rows come first here.
       const original = txn.original(name);
-      rows.sort((a, b) => Number(original.get(a.uuid) === a) - Number(original.get(b.uuid) === b));
-      for (const row of rows) {
+      const unchanged: Row[] = [];
+      const changed: Row[] = [];
+      for (const row of txn.rows(name).values()) {
+        const before = original.get(row.uuid);
+        (before && !rowChanged(before, row) ? unchanged : changed).push(row);
+      }
+      const seen = new Map<string, Row>();
+      for (const row of [...unchanged, ...changed.reverse()]) {
         const key = JSON.stringify(index.map((column) => datumKey(rowValue(row, column))));
-        const other = seen.get(key);
-        if (!other) {
+        const first = seen.get(key);
+        if (!first) {
           seen.set(key, row);
           continue;
         }
-        const [first, second] = original.get(other.uuid) === other ? [other, row] : [other, row];
-        const values = index.map((column) => datumToText(rowValue(first, column), table.columns.get(column)!.type)).join(', ');
-        const columns = index.length === 1 ? `column "${index[0]}"` : `columns ${index.map((column) => `"${column}"`).join(', ')}`;
+        const columns = index.length === 1 ? `column "${index[0]}"` : `columns ${englishList(index.map((column) => `"${column}"`))}`;
         throw new OvsdbError('constraint violation',
-          `Transaction causes multiple rows in "${name}" table to have identical values (${values}) for index on ${columns}.  ` +
-          `First row, with UUID ${first.uuid}, ${describeIndexRow(txn, name, first)}.  ` +
-          `Second row, with UUID ${second.uuid}, ${describeIndexRow(txn, name, second)}.`);
+          `Transaction causes multiple rows in "${name}" table to have identical values (${indexValuesText(row, table, index)}) for index on ${columns}.  ` +
+          `First row, with UUID ${first.uuid}, ${describeIndexRow(txn, table, index, first)}.  ` +
+          `Second row, with UUID ${row.uuid}, ${describeIndexRow(txn, table, index, row)}.`);
       }
     }
   }

@@ -2,12 +2,22 @@
 // each distinct UUID becomes "<N>" in order of first appearance, _version
 // values (random on every load in ovsdb-tool) become "<version>", and lists
 // whose order follows UUIDs or hash order (select rows, sets, maps) are sorted.
+// ovsdb-server names the two rows of an index clash in hash-table order, so
+// the "First row ... Second row ..." clauses are put in a canonical order too.
 
 import type { Json } from '../../src/ovsdb/json.js';
 
 export const VSWITCH_SCHEMA = '/usr/share/openvswitch/vswitch.ovsschema';
 
 const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g;
+const INDEX_CLASH = /^(.*)  First row, (with UUID .*?)\.  Second row, (with UUID .*)\.$/s;
+
+function canonicalIndexClash(text: string): string {
+  const match = INDEX_CLASH.exec(text);
+  if (!match) return text;
+  const [first, second] = [match[2], match[3]].sort();
+  return `${match[1]}  First row, ${first}.  Second row, ${second}.`;
+}
 
 export function normalizeResults(results: Json): Json {
   const names = new Map<string, string>();
@@ -19,10 +29,10 @@ export function normalizeResults(results: Json): Json {
   };
   const walk = (value: Json): Json => {
     if (typeof value === 'string') {
-      return value.replace(UUID, (uuid) => {
+      return canonicalIndexClash(value.replace(UUID, (uuid) => {
         if (!names.has(uuid)) names.set(uuid, `<${names.size}>`);
         return names.get(uuid) as string;
-      });
+      }));
     }
     if (Array.isArray(value)) {
       if (value.length === 2 && (value[0] === 'set' || value[0] === 'map') && Array.isArray(value[1])) {
