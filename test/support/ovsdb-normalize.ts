@@ -10,7 +10,7 @@ import type { Json } from '../../src/ovsdb/json.js';
 export const VSWITCH_SCHEMA = '/usr/share/openvswitch/vswitch.ovsschema';
 
 const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g;
-const INDEX_CLASH = /^(.*)  First row, (with UUID .*?)\.  Second row, (with UUID .*)\.$/s;
+const INDEX_CLASH = /^(.*) {2}First row, (with UUID .*?)\. {2}Second row, (with UUID .*)\.$/s;
 
 function canonicalIndexClash(text: string): string {
   const match = INDEX_CLASH.exec(text);
