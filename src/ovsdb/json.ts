@@ -3,7 +3,7 @@
 // member-by-member object parser that reports errors with OVS's wording
 // ("Required 'x' member is missing.", ...). Used by schema, data, transaction.
 
-import { syntaxError } from './error.js';
+import { OvsdbError, syntaxError } from './error.js';
 
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 export type JsonObject = { [key: string]: Json };
@@ -49,19 +49,26 @@ export function isJsonObject(value: unknown): value is JsonObject {
 }
 
 /** What a member must be: OVS's parser classes. */
-export type MemberKind = 'id' | 'string' | 'object' | 'array' | 'boolean' | 'integer' | 'number' | 'any';
+export type MemberKind = 'id' | 'string' | 'object' | 'string-or-object' | 'array' | 'boolean' | 'integer' | 'number' | 'any';
 
 function kindMatches(value: Json, kind: MemberKind): boolean {
   switch (kind) {
     case 'id': return typeof value === 'string' && isIdentifier(value);
     case 'string': return typeof value === 'string';
     case 'object': return isJsonObject(value);
+    case 'string-or-object': return typeof value === 'string' || isJsonObject(value);
     case 'array': return Array.isArray(value);
     case 'boolean': return typeof value === 'boolean';
     case 'integer': return typeof value === 'number' && Number.isInteger(value);
     case 'number': return typeof value === 'number';
     case 'any': return true;
   }
+}
+
+/** Checks that `json` is an object, failing as OVS does ("Object expected.", no syntax). */
+export function expectObject(json: Json, what: string): JsonObject {
+  if (!isJsonObject(json)) throw new OvsdbError('syntax error', `Parsing ${what} failed: Object expected.`);
+  return json;
 }
 
 /**

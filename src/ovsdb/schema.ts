@@ -5,7 +5,7 @@
 // the DatabaseSchema this file returns.
 
 import { OvsdbError, syntaxError } from './error.js';
-import { isIdentifier, isJsonObject, MemberParser, type Json, type JsonObject } from './json.js';
+import { expectObject, isIdentifier, isJsonObject, MemberParser, type Json, type JsonObject } from './json.js';
 import { parseDatum, type Atom } from './data.js';
 
 export type AtomicType = 'integer' | 'real' | 'boolean' | 'string' | 'uuid';
@@ -186,9 +186,8 @@ export function parseColumnType(json: Json): ColumnType {
 }
 
 function parseColumn(name: string, json: Json): ColumnSchema {
-  if (!isJsonObject(json)) throw syntaxError(json, `Parsing schema for column ${name} failed: Type mismatch.`);
-  const parser = new MemberParser(json, `schema for column ${name}`);
-  const typeJson = parser.get('type', 'any');
+  const parser = new MemberParser(expectObject(json, `schema for column ${name}`), `schema for column ${name}`);
+  const typeJson = parser.get('type', 'string-or-object');
   const ephemeral = parser.get('ephemeral', 'boolean', true);
   const mutable = parser.get('mutable', 'boolean', true);
   parser.finish();
@@ -196,8 +195,7 @@ function parseColumn(name: string, json: Json): ColumnSchema {
 }
 
 function parseTable(name: string, json: Json): TableSchema & { isRootGiven: boolean } {
-  if (!isJsonObject(json)) throw syntaxError(json, `Parsing table schema for table ${name} failed: Type mismatch.`);
-  const parser = new MemberParser(json, `table schema for table ${name}`);
+  const parser = new MemberParser(expectObject(json, `table schema for table ${name}`), `table schema for table ${name}`);
   const columnsJson = parser.get('columns', 'object') as JsonObject;
   const maxRowsJson = parser.get('maxRows', 'integer', true);
   const isRootJson = parser.get('isRoot', 'boolean', true);
@@ -238,8 +236,7 @@ function parseTable(name: string, json: Json): TableSchema & { isRootGiven: bool
  * with the same details ovsdb-tool prints after "failed to parse ... as ovsdb schema:".
  */
 export function parseSchema(json: Json): DatabaseSchema {
-  if (!isJsonObject(json)) throw syntaxError(json, 'Parsing database schema failed: Type mismatch.');
-  const parser = new MemberParser(json, 'database schema');
+  const parser = new MemberParser(expectObject(json, 'database schema'), 'database schema');
   const name = parser.get('name', 'id') as string;
   const version = parser.get('version', 'string', true) as string | undefined;
   const cksum = parser.get('cksum', 'string', true) as string | undefined;
@@ -250,8 +247,8 @@ export function parseSchema(json: Json): DatabaseSchema {
   }
   const parsed: (TableSchema & { isRootGiven: boolean })[] = [];
   for (const [tableName, tableJson] of Object.entries(tablesJson)) {
-    if (tableName.startsWith('_')) throw syntaxError(tableJson, 'names beginning with "_" are reserved');
-    if (!isIdentifier(tableName)) throw syntaxError(tableJson, 'name must be a valid id');
+    if (tableName.startsWith('_')) throw syntaxError(json, 'names beginning with "_" are reserved');
+    if (!isIdentifier(tableName)) throw syntaxError(json, 'name must be a valid id');
     parsed.push(parseTable(tableName, tableJson));
   }
   // Schemas written before isRoot existed have no root tables at all; Open

@@ -6,7 +6,7 @@
 // array the real server replies with. Called through Database.transact().
 
 import { OvsdbError, syntaxError } from './error.js';
-import { isJsonObject, MemberParser, type Json, type JsonObject } from './json.js';
+import { expectObject, isJsonObject, MemberParser, type Json, type JsonObject } from './json.js';
 import { checkDatum, datumsEqual, datumToText, datumKey, isUuid, newUuid, parseDatum, type Atom, type Datum, type SymbolTable } from './data.js';
 import { evaluateConditions, parseConditions, type Condition } from './condition.js';
 import { applyMutation, parseMutations } from './mutation.js';
@@ -146,10 +146,8 @@ function withData(row: Row, changes: ReadonlyMap<string, Datum>): Row {
 
 /** Runs one operation; returns its result object or throws OvsdbError / WaitSignal. */
 function execute(txn: Txn, op: Json, index: number, count: number): JsonObject {
-  if (!isJsonObject(op)) {
-    throw new OvsdbError('syntax error', `Parsing ovsdb operation ${index + 1} of ${count} failed: Object expected.`);
-  }
-  const parser = new MemberParser(op, `ovsdb operation ${index + 1} of ${count}`);
+  const what = `ovsdb operation ${index + 1} of ${count}`;
+  const parser = new MemberParser(expectObject(op, what), what);
   const name = parser.get('op', 'string');
   switch (name) {
     case 'insert': {

@@ -1,4 +1,4 @@
-// Interop: every transaction in test/corpus/ovsdb/*.json runs through the
+// Interop: every transaction in test/corpus/ovsdb/transact-*.json runs through the
 // real `ovsdb-tool transact` (Open vSwitch 3.1) on a fresh database and
 // through our Database.transact(); the replies must be equal once UUIDs are
 // replaced by placeholders in order of appearance (see normalizeResults()).
@@ -63,7 +63,7 @@ function runOurs(path: string, testCase: CorpusCase): Json[][] {
 }
 
 const missing = toolMissing();
-const files = readdirSync(CORPUS_DIR).filter((name) => name.endsWith('.json')).sort();
+const files = readdirSync(CORPUS_DIR).filter((name) => name.startsWith('transact-') && name.endsWith('.json')).sort();
 
 for (const fileName of files) {
   const file = JSON.parse(readFileSync(join(CORPUS_DIR, fileName), 'utf8')) as CorpusFile;
