@@ -268,12 +268,14 @@ function execute(txn: Txn, op: Json, index: number, count: number): JsonObject {
       const columns = parseColumnList(columnsJson, schema) as string[];
       const key = (lookup: (column: string) => Datum): string => JSON.stringify(columns.map((column) => datumKey(lookup(column))));
       const expected = rowsJson.map((rowJson) => {
-        if (!isJsonObject(rowJson)) throw syntaxError(rowJson, 'Type mismatch.');
+        if (!isJsonObject(rowJson)) throw syntaxError(rowJson, 'row must be JSON object');
         const values = parseRow(rowJson, schema, txn);
         return key((column) => values.get(column) ?? { keys: [] });
-      }).sort();
-      const actual = matchingRows(txn, schema, where).map((row) => key((column) => rowValue(row, column))).sort();
-      const equal = expected.length === actual.length && expected.every((value, i) => value === actual[i]);
+      });
+      // Rows compare as sets: a row listed twice in "rows" matches one row.
+      const wanted = new Set(expected);
+      const found = new Set(matchingRows(txn, schema, where).map((row) => key((column) => rowValue(row, column))));
+      const equal = wanted.size === found.size && [...wanted].every((value) => found.has(value));
       if (equal === (until === '==')) return {};
       if (timeout === 0 || txn.options.timedOut) throw new OvsdbError('timed out', '"where" clause test failed');
       if (txn.options.triggers === false) throw new OvsdbError('not supported', 'triggers not supported');
@@ -366,21 +368,13 @@ function describeIndexRow(txn: Txn, table: TableSchema, index: readonly string[]
   return "existed in the database before this transaction, which modified some of the row's columns but not any columns in this index";
 }
 
-/** The commit-time checks; modifies the working state (GC, weak references). */
+/**
+ * The commit-time checks, in the order ovsdb-server makes them (the corpus's
+ * transact-ordering.json pins it down); modifies the working state (garbage
+ * collection, weak references). Throws the first failure.
+ */
 function precommit(txn: Txn): void {
   const schema = txn.db.schema;
-  // Rows deleted by "delete" that strong references still point at.
-  let counts = countStrongReferences(txn);
-  for (const name of [...txn.touched()]) {
-    const rows = txn.rows(name);
-    for (const uuid of txn.original(name).keys()) {
-      const remaining = rows.has(uuid) ? 0 : counts.get(`${name}/${uuid}`) ?? 0;
-      if (remaining > 0) {
-        throw new OvsdbError('referential integrity violation',
-          `cannot delete ${name} row ${uuid} because of ${remaining} remaining reference(s)`);
-      }
-    }
-  }
   // New or changed rows that point at rows that do not exist.
   for (const name of [...txn.touched()]) {
     const table = schema.tables.get(name) as TableSchema;
@@ -396,6 +390,18 @@ function precommit(txn: Txn): void {
       });
     }
   }
+  // Rows deleted by "delete" that strong references still point at.
+  let counts = countStrongReferences(txn);
+  for (const name of [...txn.touched()]) {
+    const rows = txn.rows(name);
+    for (const uuid of txn.original(name).keys()) {
+      const remaining = rows.has(uuid) ? 0 : counts.get(`${name}/${uuid}`) ?? 0;
+      if (remaining > 0) {
+        throw new OvsdbError('referential integrity violation',
+          `cannot delete ${name} row ${uuid} because of ${remaining} remaining reference(s)`);
+      }
+    }
+  }
   // Garbage collection: non-root rows that nothing references strongly.
   for (let collected = true; collected;) {
     collected = false;
@@ -409,6 +415,17 @@ function precommit(txn: Txn): void {
       }
     }
     if (collected) counts = countStrongReferences(txn);
+  }
+  // maxRows counts rows after garbage collection and before weak references
+  // are cleaned up: ovsdb-server reports a full table before a weak-reference
+  // minimum (checked with the corpus).
+  for (const name of txn.touched()) {
+    const table = schema.tables.get(name) as TableSchema;
+    const size = txn.rows(name).size;
+    if (size > table.maxRows) {
+      throw new OvsdbError('constraint violation',
+        `transaction causes "${name}" table to contain ${size} rows, greater than the schema-defined limit of ${table.maxRows} row(s)`);
+    }
   }
   // Weak references to rows that are gone disappear from the referring column.
   for (const table of schema.tables.values()) {
@@ -435,14 +452,7 @@ function precommit(txn: Txn): void {
       if (changes.size) txn.writable(table.name).set(row.uuid, withData(row, changes));
     }
   }
-  for (const name of txn.touched()) {
-    const table = schema.tables.get(name) as TableSchema;
-    const size = txn.rows(name).size;
-    if (size > table.maxRows) {
-      throw new OvsdbError('constraint violation',
-        `transaction causes "${name}" table to contain ${size} rows, greater than the schema-defined limit of ${table.maxRows} row(s)`);
-    }
-  }
+  // Index uniqueness comes last.
   for (const name of txn.touched()) {
     const table = schema.tables.get(name) as TableSchema;
     for (const index of table.indexes) {
