@@ -277,7 +277,8 @@ function execute(txn: Txn, op: Json, index: number, count: number): JsonObject {
       const found = new Set(matchingRows(txn, schema, where).map((row) => key((column) => rowValue(row, column))));
       const equal = wanted.size === found.size && [...wanted].every((value) => found.has(value));
       if (equal === (until === '==')) return {};
-      if (timeout === 0 || txn.options.timedOut) throw new OvsdbError('timed out', '"where" clause test failed');
+      if (timeout === 0) throw new OvsdbError('timed out', '"where" clause test failed');
+      if (txn.options.timedOut && timeout !== undefined) throw new OvsdbError('timed out', `"wait" timed out after ${timeout} ms`);
       if (txn.options.triggers === false) throw new OvsdbError('not supported', 'triggers not supported');
       throw new WaitSignal(timeout ?? Infinity);
     }
