@@ -111,7 +111,10 @@ function parseBaseType(json: Json): BaseType {
   const type = parseAtomicType(typeJson);
   const enumJson = parser.get('enum', 'any', true);
   const base: { -readonly [K in keyof BaseType]: BaseType[K] } = { type };
-  if (type === 'integer') {
+  // With an enum, Open vSwitch reads no range or length members, so they
+  // count as unexpected members.
+  const ranged = enumJson === undefined;
+  if (ranged && type === 'integer') {
     const min = parser.get('minInteger', 'integer', true);
     const max = parser.get('maxInteger', 'integer', true);
     if (typeof min === 'number') base.minInteger = min;
@@ -120,7 +123,7 @@ function parseBaseType(json: Json): BaseType {
       parser.finish();
       throw syntaxError(json, 'minInteger exceeds maxInteger');
     }
-  } else if (type === 'real') {
+  } else if (ranged && type === 'real') {
     const min = parser.get('minReal', 'number', true);
     const max = parser.get('maxReal', 'number', true);
     if (typeof min === 'number') base.minReal = min;
@@ -129,7 +132,7 @@ function parseBaseType(json: Json): BaseType {
       parser.finish();
       throw syntaxError(json, 'minReal exceeds maxReal');
     }
-  } else if (type === 'string') {
+  } else if (ranged && type === 'string') {
     const min = parser.get('minLength', 'integer', true);
     const max = parser.get('maxLength', 'integer', true);
     if (typeof min === 'number') base.minLength = min;
@@ -212,7 +215,8 @@ function parseTable(name: string, json: Json): TableSchema & { isRootGiven: bool
   columns.set('_version', VERSION_COLUMN);
   const indexes: string[][] = [];
   for (const indexJson of indexesJson ?? []) {
-    if (!Array.isArray(indexJson)) throw syntaxError(indexJson, 'array of distinct column names expected');
+    const distinct = Array.isArray(indexJson) && new Set(indexJson.map((name) => JSON.stringify(name))).size === indexJson.length;
+    if (!Array.isArray(indexJson) || !distinct) throw syntaxError(indexJson, 'array of distinct column names expected');
     if (indexJson.length === 0) throw syntaxError(json, 'index must have at least one column');
     const index: string[] = [];
     for (const columnName of indexJson) {
