@@ -91,7 +91,8 @@ test('a wait that is not satisfied asks the caller to wait, then times out', () 
   assert.deepEqual(db.transact([{ op: 'insert', table: 'Tag', row: {} }, wait]), { kind: 'wait', timeoutMs: 250 });
   assert.equal(db.tables.get('Tag')!.rows.size, 0);
   assert.deepEqual(db.transact([forever]), { kind: 'wait', timeoutMs: Infinity });
-  assert.deepEqual(done(db, [wait], { timedOut: true }).results, [{ error: 'timed out', details: '"wait" timed out after 250 ms' }]);
+  assert.deepEqual(done(db, [wait], { waitedMs: 251.4 }).results, [{ error: 'timed out', details: '"wait" timed out after 251 ms' }]);
+  assert.equal(db.transact([wait], { waitedMs: 100 }).kind, 'wait');
   assert.deepEqual(done(db, [{ ...wait, timeout: 0 }]).results, [{ error: 'timed out', details: '"where" clause test failed' }]);
   assert.deepEqual(done(db, [wait], { triggers: false }).results, [{ error: 'not supported', details: 'triggers not supported' }]);
   done(db, [{ op: 'insert', table: 'Root', row: { name: 'r' } }]);

@@ -1,10 +1,11 @@
 // Fuzzing of Database.transact(): random, often malformed operations built
 // from valid pieces never throw, always give one result per operation (plus
-// at most one commit error), and leave the database untouched when they fail.
+// at most one commit error), leave the database untouched when they fail, and
+// keep reference counts, indexes and garbage collection consistent.
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Database } from './database.js';
+import { Database, forEachStrongReferenceChange, indexKey, referenceKey } from './database.js';
 import { parseSchema } from './schema.js';
 import type { Json } from './json.js';
 
@@ -28,6 +29,30 @@ function random(seed: number): () => number {
     t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
+}
+
+/** Recomputes what commits maintain incrementally and checks the database's invariants. */
+function checkConsistent(db: Database): void {
+  const counts = new Map<string, number>();
+  for (const table of db.tables.values()) {
+    for (const row of table.rows.values()) {
+      forEachStrongReferenceChange(null, row, table.schema, (refTable, uuid) => {
+        assert.ok(db.tables.get(refTable)!.rows.has(uuid), `dangling reference to ${refTable} ${uuid}`);
+        counts.set(referenceKey(refTable, uuid), (counts.get(referenceKey(refTable, uuid)) ?? 0) + 1);
+      });
+    }
+  }
+  assert.deepEqual(new Map([...db.strongReferences].sort()), new Map([...counts].sort()));
+  for (const table of db.tables.values()) {
+    if (!table.schema.isRoot) {
+      for (const uuid of table.rows.keys()) assert.ok(counts.has(referenceKey(table.schema.name, uuid)), 'uncollected garbage');
+    }
+    table.schema.indexes.forEach((columns, i) => {
+      const expected = new Map([...table.rows.values()].map((row) => [indexKey(row, columns), row.uuid]));
+      assert.equal(expected.size, table.rows.size, 'index clash committed');
+      assert.deepEqual(new Map([...table.indexes[i]].sort()), new Map([...expected].sort()));
+    });
+  }
 }
 
 test('transact() survives random operations and stays all-or-nothing', () => {
@@ -60,6 +85,7 @@ test('transact() survives random operations and stays all-or-nothing', () => {
   };
   const db = new Database(SCHEMA);
   let committed = 0;
+  let referencesSeen = 0;
   for (let i = 0; i < 3000; i++) {
     const operations = Array.from({ length: 1 + Math.floor(next() * 4) }, operation);
     const before = new Map([...db.tables].map(([name, table]) => [name, new Map(table.rows)]));
@@ -69,9 +95,13 @@ test('transact() survives random operations and stays all-or-nothing', () => {
     assert.ok(outcome.results.length === operations.length || outcome.results.length === operations.length + 1);
     if (outcome.commit) {
       committed++;
+      if (committed % 20 === 0) checkConsistent(db);
+      referencesSeen = Math.max(referencesSeen, db.strongReferences.size);
       continue;
     }
     for (const [name, rows] of before) assert.deepEqual(db.tables.get(name)!.rows, rows, JSON.stringify(operations));
   }
+  checkConsistent(db);
   assert.ok(committed > 100, `only ${committed} transactions committed`);
+  assert.ok(referencesSeen > 0, 'no strong reference was ever committed');
 });

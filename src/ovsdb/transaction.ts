@@ -10,8 +10,8 @@ import { expectObject, isJsonObject, MemberParser, type Json, type JsonObject } 
 import { checkDatum, datumsEqual, datumToText, datumKey, isUuid, newUuid, parseDatum, type Atom, type Datum, type SymbolTable } from './data.js';
 import { evaluateConditions, parseConditions, type Condition } from './condition.js';
 import { applyMutation, parseMutations } from './mutation.js';
-import { isReference, type TableSchema } from './schema.js';
-import { defaultRowData, rowToJson, rowValue, type CommitRecord, type Database, type Row, type RowChange } from './database.js';
+import { isReference, type BaseType, type ColumnSchema, type TableSchema } from './schema.js';
+import { defaultRowData, forEachStrongReferenceChange, indexKey, referenceKey, rowToJson, rowValue, type CommitRecord, type Database, type Row, type RowChange } from './database.js';
 
 export interface TransactOptions {
   /** Whether the session owns a lock, for "assert"; without it every assert fails. */
@@ -21,8 +21,11 @@ export interface TransactOptions {
    * ovsdb-tool does (it has no way to block). Default true.
    */
   triggers?: boolean;
-  /** The caller's wait for this transaction expired: blocking waits now fail with "timed out". */
-  timedOut?: boolean;
+  /**
+   * The caller waited this long (ms) and the wait's timeout has passed:
+   * blocking waits now fail with "timed out" and say how long it took.
+   */
+  waitedMs?: number;
 }
 
 /**
@@ -31,7 +34,7 @@ export interface TransactOptions {
  * to the database (null when nothing was committed).
  * "wait": a "wait" operation is not yet satisfied; nothing was applied. The
  * caller retries the whole transaction when the database changes, and after
- * `timeoutMs` (Infinity: never) retries with `timedOut: true`.
+ * `timeoutMs` (Infinity: never) retries with `waitedMs` set.
  */
 export type TransactOutcome =
   | { readonly kind: 'done'; readonly results: Json[]; readonly commit: CommitRecord | null }
@@ -48,10 +51,74 @@ interface NamedUuid {
   created: boolean;
 }
 
+/**
+ * A table as the transaction sees it: the committed rows plus this
+ * transaction's changes (a new Row, or null for a deleted row), so that a
+ * transaction costs what it touches, not the size of the table.
+ */
+class TableView {
+  /** uuid -> new row, or null when a committed row is deleted. */
+  readonly changes = new Map<string, Row | null>();
+  private insertedCount = 0;
+  private deletedCount = 0;
+
+  constructor(readonly name: string, readonly original: ReadonlyMap<string, Row>) {}
+
+  get(uuid: string): Row | undefined {
+    const change = this.changes.get(uuid);
+    return change === undefined ? this.original.get(uuid) : change ?? undefined;
+  }
+
+  has(uuid: string): boolean {
+    return this.get(uuid) !== undefined;
+  }
+
+  get size(): number {
+    return this.original.size + this.insertedCount - this.deletedCount;
+  }
+
+  set(uuid: string, row: Row): void {
+    const existed = this.has(uuid);
+    if (!existed && this.original.has(uuid)) this.deletedCount--;
+    else if (!existed) this.insertedCount++;
+    this.changes.set(uuid, row);
+  }
+
+  delete(uuid: string): void {
+    if (!this.has(uuid)) return;
+    if (this.original.has(uuid)) {
+      this.changes.set(uuid, null);
+      this.deletedCount++;
+    } else {
+      this.changes.delete(uuid);
+      this.insertedCount--;
+    }
+  }
+
+  /** Drops changes that turned out to change nothing (an update to the same values). */
+  dropNoOps(): void {
+    for (const [uuid, row] of this.changes) {
+      const before = this.original.get(uuid);
+      if (row && before && !rowChanged(before, row)) this.changes.delete(uuid);
+    }
+  }
+
+  *values(): IterableIterator<Row> {
+    for (const [uuid, row] of this.original) {
+      const change = this.changes.get(uuid);
+      if (change === undefined) yield row;
+      else if (change) yield change;
+    }
+    for (const [uuid, row] of this.changes) {
+      if (row && !this.original.has(uuid)) yield row;
+    }
+  }
+}
+
 /** One transaction's working state. */
 class Txn implements SymbolTable {
-  /** Copies of the tables touched so far (others are read from the database). */
-  private readonly work = new Map<string, Map<string, Row>>();
+  /** Views of the tables touched so far, in the order first touched. */
+  private readonly views = new Map<string, TableView>();
   private readonly symbols = new Map<string, NamedUuid>();
   durable = false;
   readonly comments: string[] = [];
@@ -67,7 +134,7 @@ class Txn implements SymbolTable {
     return symbol.uuid;
   }
 
-  /** Names an insert's row; false if an earlier insert already used the name. */
+  /** Names an insert's row; null if an earlier insert already used the name. */
   claim(name: string): NamedUuid | null {
     this.resolve(name);
     const symbol = this.symbols.get(name) as NamedUuid;
@@ -80,21 +147,18 @@ class Txn implements SymbolTable {
     return this.db.tables.get(table)?.rows ?? new Map<string, Row>();
   }
 
-  rows(table: string): ReadonlyMap<string, Row> {
-    return this.work.get(table) ?? this.original(table);
-  }
-
-  writable(table: string): Map<string, Row> {
-    let rows = this.work.get(table);
-    if (!rows) {
-      rows = new Map(this.original(table));
-      this.work.set(table, rows);
+  /** The table as this transaction sees it (a view is made on first use). */
+  rows(table: string): TableView {
+    let view = this.views.get(table);
+    if (!view) {
+      view = new TableView(table, this.original(table));
+      this.views.set(table, view);
     }
-    return rows;
+    return view;
   }
 
-  touched(): IterableIterator<string> {
-    return this.work.keys();
+  touched(): TableView[] {
+    return [...this.views.values()];
   }
 }
 
@@ -119,7 +183,13 @@ function parseRow(json: JsonObject, table: TableSchema, txn: Txn): Map<string, D
 
 function matchingRows(txn: Txn, table: TableSchema, where: readonly Condition[]): Row[] {
   const rows: Row[] = [];
-  for (const row of txn.rows(table.name).values()) {
+  const view = txn.rows(table.name);
+  // "_uuid == X" (how clients name one row) needs no scan.
+  const byUuid = where.find((condition) => condition.column.name === '_uuid' && condition.function === '==');
+  const candidates: Iterable<Row> = byUuid
+    ? [view.get((byUuid.datum as Datum).keys[0] as string)].filter((row): row is Row => row !== undefined && (byUuid.datum as Datum).keys.length === 1)
+    : view.values();
+  for (const row of candidates) {
     if (evaluateConditions(where, (column) => rowValue(row, column))) rows.push(row);
   }
   return rows;
@@ -180,7 +250,7 @@ function execute(txn: Txn, op: Json, index: number, count: number): JsonObject {
       for (const column of schema.columns.values()) {
         if (!column.name.startsWith('_')) checkDatum(row.data.get(column.name) as Datum, column.type);
       }
-      txn.writable(schema.name).set(uuid, row);
+      txn.rows(schema.name).set(uuid, row);
       return { uuid: ['uuid', uuid] };
     }
     case 'select': {
@@ -220,7 +290,7 @@ function execute(txn: Txn, op: Json, index: number, count: number): JsonObject {
       for (const [columnName, value] of values) checkDatum(value, schema.columns.get(columnName)!.type);
       const where = parseConditions(whereJson, schema, txn);
       const rows = matchingRows(txn, schema, where);
-      const writable = txn.writable(schema.name);
+      const writable = txn.rows(schema.name);
       for (const row of rows) writable.set(row.uuid, withData(row, values));
       return { count: rows.length };
     }
@@ -233,7 +303,7 @@ function execute(txn: Txn, op: Json, index: number, count: number): JsonObject {
       const where = parseConditions(whereJson, schema, txn);
       const mutations = parseMutations(mutationsJson, schema, txn);
       const rows = matchingRows(txn, schema, where);
-      const writable = txn.writable(schema.name);
+      const writable = txn.rows(schema.name);
       for (const row of rows) {
         const changes = new Map<string, Datum>();
         for (const mutation of mutations) {
@@ -250,7 +320,7 @@ function execute(txn: Txn, op: Json, index: number, count: number): JsonObject {
       parser.finish();
       const schema = table as TableSchema;
       const rows = matchingRows(txn, schema, parseConditions(whereJson, schema, txn));
-      const writable = txn.writable(schema.name);
+      const writable = txn.rows(schema.name);
       for (const row of rows) writable.delete(row.uuid);
       return { count: rows.length };
     }
@@ -278,7 +348,10 @@ function execute(txn: Txn, op: Json, index: number, count: number): JsonObject {
       const equal = wanted.size === found.size && [...wanted].every((value) => found.has(value));
       if (equal === (until === '==')) return {};
       if (timeout === 0) throw new OvsdbError('timed out', '"where" clause test failed');
-      if (txn.options.timedOut && timeout !== undefined) throw new OvsdbError('timed out', `"wait" timed out after ${timeout} ms`);
+      const waited = txn.options.waitedMs;
+      if (waited !== undefined && timeout !== undefined && waited >= timeout) {
+        throw new OvsdbError('timed out', `"wait" timed out after ${Math.round(waited)} ms`);
+      }
       if (txn.options.triggers === false) throw new OvsdbError('not supported', 'triggers not supported');
       throw new WaitSignal(timeout ?? Infinity);
     }
@@ -310,42 +383,12 @@ function execute(txn: Txn, op: Json, index: number, count: number): JsonObject {
   }
 }
 
-/** Calls `visit` for each reference atom in a row's reference columns. */
-function forEachReference(
-  row: Row, table: TableSchema,
-  visit: (refTable: string, uuid: string, strong: boolean, column: string) => void,
-): void {
-  for (const column of table.columns.values()) {
-    const { key, value } = column.type;
-    if (!isReference(key) && !isReference(value)) continue;
-    const datum = row.data.get(column.name);
-    if (!datum) continue;
-    if (isReference(key)) for (const atom of datum.keys) visit(key.refTable, atom as string, key.refType !== 'weak', column.name);
-    if (isReference(value) && datum.values) {
-      for (const atom of datum.values) visit(value.refTable, atom as string, value.refType !== 'weak', column.name);
-    }
-  }
-}
-
 function rowChanged(before: Row, after: Row): boolean {
   if (before === after) return false;
   for (const [name, value] of after.data) {
     if (!datumsEqual(value, before.data.get(name) as Datum)) return true;
   }
   return false;
-}
-
-/** Counts strong references to each row of every table, over the working state. */
-function countStrongReferences(txn: Txn): Map<string, number> {
-  const counts = new Map<string, number>();
-  for (const table of txn.db.schema.tables.values()) {
-    for (const row of txn.rows(table.name).values()) {
-      forEachReference(row, table, (refTable, uuid, strong) => {
-        if (strong) counts.set(`${refTable}/${uuid}`, (counts.get(`${refTable}/${uuid}`) ?? 0) + 1);
-      });
-    }
-  }
-  return counts;
 }
 
 /** "a", "a and b", "a, b, and c": how index columns and values are listed. */
@@ -369,139 +412,168 @@ function describeIndexRow(txn: Txn, table: TableSchema, index: readonly string[]
   return "existed in the database before this transaction, which modified some of the row's columns but not any columns in this index";
 }
 
+/** Columns of `table` holding weak references, with the tables they point to. */
+function weakColumns(table: TableSchema): { column: ColumnSchema; targets: string[] }[] {
+  const found: { column: ColumnSchema; targets: string[] }[] = [];
+  for (const column of table.columns.values()) {
+    const targets = [column.type.key, column.type.value]
+      .filter((base) => isReference(base) && base.refType === 'weak')
+      .map((base) => base!.refTable as string);
+    if (targets.length) found.push({ column, targets });
+  }
+  return found;
+}
+
 /**
  * The commit-time checks, in the order ovsdb-server makes them (the corpus's
  * transact-ordering.json pins it down); modifies the working state (garbage
- * collection, weak references). Throws the first failure.
+ * collection, weak references). Throws the first failure. Work is
+ * proportional to the rows changed, using the database's reference counts.
  */
 function precommit(txn: Txn): void {
   const schema = txn.db.schema;
-  // New or changed rows that point at rows that do not exist.
-  for (const name of [...txn.touched()]) {
-    const table = schema.tables.get(name) as TableSchema;
-    const original = txn.original(name);
-    for (const row of txn.rows(name).values()) {
-      const before = original.get(row.uuid);
-      if (before && !rowChanged(before, row)) continue;
-      forEachReference(row, table, (refTable, uuid, strong, column) => {
-        if (strong && !txn.rows(refTable).has(uuid)) {
+  for (const view of txn.touched()) view.dropNoOps();
+  // References this transaction adds to rows that do not exist. (A row that
+  // keeps an old reference to a deleted row is reported below instead, as
+  // "cannot delete", like ovsdb-server does.)
+  for (const view of txn.touched()) {
+    const table = schema.tables.get(view.name) as TableSchema;
+    for (const [uuid, row] of view.changes) {
+      if (!row) continue;
+      forEachStrongReferenceChange(view.original.get(uuid) ?? null, row, table, (refTable, target, sign, column) => {
+        if (sign > 0 && !txn.rows(refTable).has(target)) {
           throw new OvsdbError('referential integrity violation',
-            `Table ${name} column ${column} row ${row.uuid} references nonexistent row ${uuid} in table ${refTable}.`);
+            `Table ${view.name} column ${column} row ${uuid} references nonexistent row ${target} in table ${refTable}.`);
         }
       });
     }
   }
+  // Strong reference counts after this transaction: committed counts plus deltas.
+  const delta = new Map<string, number>();
+  const candidates: [string, string][] = [];
+  const adjust = (before: Row | null, after: Row | null, table: TableSchema): void => {
+    forEachStrongReferenceChange(before, after, table, (refTable, uuid, sign) => {
+      const key = referenceKey(refTable, uuid);
+      delta.set(key, (delta.get(key) ?? 0) + sign);
+      if (sign < 0) candidates.push([refTable, uuid]);
+    });
+  };
+  for (const view of txn.touched()) {
+    const table = schema.tables.get(view.name) as TableSchema;
+    for (const [uuid, row] of view.changes) {
+      const before = view.original.get(uuid) ?? null;
+      adjust(before, row, table);
+      if (row && !before) candidates.push([view.name, uuid]);
+    }
+  }
+  const references = (table: string, uuid: string): number => {
+    const key = referenceKey(table, uuid);
+    return (txn.db.strongReferences.get(key) ?? 0) + (delta.get(key) ?? 0);
+  };
   // Rows deleted by "delete" that strong references still point at.
-  let counts = countStrongReferences(txn);
-  for (const name of [...txn.touched()]) {
-    const rows = txn.rows(name);
-    for (const uuid of txn.original(name).keys()) {
-      const remaining = rows.has(uuid) ? 0 : counts.get(`${name}/${uuid}`) ?? 0;
+  for (const view of txn.touched()) {
+    for (const [uuid, row] of view.changes) {
+      const remaining = row === null ? references(view.name, uuid) : 0;
       if (remaining > 0) {
         throw new OvsdbError('referential integrity violation',
-          `cannot delete ${name} row ${uuid} because of ${remaining} remaining reference(s)`);
+          `cannot delete ${view.name} row ${uuid} because of ${remaining} remaining reference(s)`);
       }
     }
   }
-  // Garbage collection: non-root rows that nothing references strongly.
-  for (let collected = true; collected;) {
-    collected = false;
-    for (const table of schema.tables.values()) {
-      if (table.isRoot) continue;
-      for (const uuid of [...txn.rows(table.name).keys()]) {
-        if ((counts.get(`${table.name}/${uuid}`) ?? 0) === 0) {
-          txn.writable(table.name).delete(uuid);
-          collected = true;
-        }
-      }
-    }
-    if (collected) counts = countStrongReferences(txn);
+  // Garbage collection: non-root rows that nothing references strongly any
+  // more, repeated for the rows those pointed at.
+  while (candidates.length) {
+    const [name, uuid] = candidates.pop() as [string, string];
+    const table = schema.tables.get(name) as TableSchema;
+    if (table.isRoot || references(name, uuid) > 0) continue;
+    const view = txn.rows(name);
+    const row = view.get(uuid);
+    if (!row) continue;
+    view.delete(uuid);
+    adjust(row, null, table);
   }
   // maxRows counts rows after garbage collection and before weak references
   // are cleaned up: ovsdb-server reports a full table before a weak-reference
   // minimum (checked with the corpus).
-  for (const name of txn.touched()) {
-    const table = schema.tables.get(name) as TableSchema;
-    const size = txn.rows(name).size;
-    if (size > table.maxRows) {
+  for (const view of txn.touched()) {
+    const table = schema.tables.get(view.name) as TableSchema;
+    if (view.size > table.maxRows) {
       throw new OvsdbError('constraint violation',
-        `transaction causes "${name}" table to contain ${size} rows, greater than the schema-defined limit of ${table.maxRows} row(s)`);
+        `transaction causes "${view.name}" table to contain ${view.size} rows, greater than the schema-defined limit of ${table.maxRows} row(s)`);
     }
   }
-  // Weak references to rows that are gone disappear from the referring column.
+  // Weak references to rows that are gone disappear from the referring
+  // column. Changed rows are always checked; other rows only when their
+  // target table lost rows in this transaction.
+  const lostRows = new Set(txn.touched().filter((view) => [...view.changes.values()].includes(null)).map((view) => view.name));
   for (const table of schema.tables.values()) {
-    const weakColumns = [...table.columns.values()].filter((column) =>
-      [column.type.key, column.type.value].some((base) => isReference(base) && base.refType === 'weak'));
-    if (weakColumns.length === 0) continue;
-    for (const row of [...txn.rows(table.name).values()]) {
+    const weak = weakColumns(table);
+    if (weak.length === 0) continue;
+    const scanAll = weak.some(({ targets }) => targets.some((target) => lostRows.has(target)));
+    const view = txn.rows(table.name);
+    const rows = scanAll ? [...view.values()] : [...view.changes.values()].filter((row): row is Row => row !== null);
+    for (const row of rows) {
       const changes = new Map<string, Datum>();
-      for (const column of weakColumns) {
+      for (const { column } of weak) {
         const datum = row.data.get(column.name) as Datum;
         const { key, value } = column.type;
-        const dangling = (base: typeof key | undefined, atom: Atom): boolean =>
+        const dangling = (base: BaseType | undefined, atom: Atom): boolean =>
           isReference(base) && base.refType === 'weak' && !txn.rows(base.refTable).has(atom as string);
         const keep = datum.keys.map((atom, i) => !dangling(key, atom) && !(datum.values && dangling(value, datum.values[i])));
         const removed = keep.filter((kept) => !kept).length;
         if (removed === 0) continue;
         const keys = datum.keys.filter((_, i) => keep[i]);
         if (keys.length < column.type.min) {
+          const inserted = view.original.has(row.uuid) ? '' : ' (inserted within this transaction)';
           throw new OvsdbError('constraint violation',
-            `Deletion of ${removed} weak reference(s) to deleted (or never-existing) rows from column "${column.name}" in "${table.name}" row ${row.uuid}${txn.original(table.name).has(row.uuid) ? '' : ' (inserted within this transaction)'} caused this column to become empty, but constraints on this column disallow an empty column.`);
+            `Deletion of ${removed} weak reference(s) to deleted (or never-existing) rows from column "${column.name}" in "${table.name}" row ${row.uuid}${inserted} caused this column to become empty, but constraints on this column disallow an empty column.`);
         }
         changes.set(column.name, datum.values ? { keys, values: datum.values.filter((_, i) => keep[i]) } : { keys });
       }
-      if (changes.size) txn.writable(table.name).set(row.uuid, withData(row, changes));
+      if (changes.size) view.set(row.uuid, withData(row, changes));
     }
   }
-  // Index uniqueness comes last.
-  for (const name of txn.touched()) {
-    const table = schema.tables.get(name) as TableSchema;
-    for (const index of table.indexes) {
-      // Rows this transaction left alone go in first: a clash then names the
-      // untouched row first, as ovsdb-server does. Among changed rows the
-      // real server's order follows its hash table; later rows come first here.
-      const original = txn.original(name);
-      const unchanged: Row[] = [];
-      const changed: Row[] = [];
-      for (const row of txn.rows(name).values()) {
-        const before = original.get(row.uuid);
-        (before && !rowChanged(before, row) ? unchanged : changed).push(row);
-      }
+  // Index uniqueness comes last. Changed rows are checked among themselves
+  // and against the committed index entries of rows left alone; a clash with
+  // an untouched row names that row first, as ovsdb-server does. Between two
+  // changed rows the real server's order follows its hash table; here the
+  // later change comes first.
+  for (const view of txn.touched()) {
+    const table = schema.tables.get(view.name) as TableSchema;
+    const committed = txn.db.tables.get(view.name);
+    table.indexes.forEach((index, i) => {
       const seen = new Map<string, Row>();
-      for (const row of [...unchanged, ...changed.reverse()]) {
-        const key = JSON.stringify(index.map((column) => datumKey(rowValue(row, column))));
-        const first = seen.get(key);
+      const changed = [...view.changes.values()].filter((row): row is Row => row !== null).reverse();
+      for (const row of changed) {
+        const key = indexKey(row, index);
+        let first = seen.get(key);
+        const holder = committed?.indexes[i].get(key);
+        if (!first && holder !== undefined && holder !== row.uuid && !view.changes.has(holder)) first = view.get(holder);
         if (!first) {
           seen.set(key, row);
           continue;
         }
         const columns = index.length === 1 ? `column "${index[0]}"` : `columns ${englishList(index.map((column) => `"${column}"`))}`;
         throw new OvsdbError('constraint violation',
-          `Transaction causes multiple rows in "${name}" table to have identical values (${indexValuesText(row, table, index)}) for index on ${columns}.  ` +
+          `Transaction causes multiple rows in "${view.name}" table to have identical values (${indexValuesText(row, table, index)}) for index on ${columns}.  ` +
           `First row, with UUID ${first.uuid}, ${describeIndexRow(txn, table, index, first)}.  ` +
           `Second row, with UUID ${row.uuid}, ${describeIndexRow(txn, table, index, row)}.`);
       }
-    }
+    });
   }
 }
 
 /** Builds the change record, giving every inserted or changed row a new _version. */
 function buildCommit(txn: Txn): CommitRecord {
   const tables = new Map<string, RowChange[]>();
-  for (const table of txn.db.schema.tables.keys()) {
+  for (const name of txn.db.schema.tables.keys()) {
+    const view = txn.rows(name);
     const changes: RowChange[] = [];
-    const original = txn.original(table);
-    const rows = txn.rows(table);
-    if (rows === original) continue;
-    for (const [uuid, before] of original) {
-      const after = rows.get(uuid);
-      if (!after) changes.push({ uuid, old: before, new: null });
-      else if (rowChanged(before, after)) changes.push({ uuid, old: before, new: { ...after, version: newUuid() } });
+    for (const [uuid, row] of view.changes) {
+      const before = view.original.get(uuid) ?? null;
+      changes.push({ uuid, old: before, new: row ? { ...row, version: newUuid() } : null });
     }
-    for (const [uuid, after] of rows) {
-      if (!original.has(uuid)) changes.push({ uuid, old: null, new: { ...after, version: newUuid() } });
-    }
-    if (changes.length) tables.set(table, changes);
+    if (changes.length) tables.set(name, changes);
   }
   return { tables, durable: txn.durable, comment: txn.comments.length ? txn.comments.join('\n') : undefined };
 }
