@@ -14,10 +14,10 @@ import { OvsdbError } from '../../src/ovsdb/error.js';
 import { parseSchema } from '../../src/ovsdb/schema.js';
 import type { Json } from '../../src/ovsdb/json.js';
 import { VSWITCH_SCHEMA } from '../support/ovsdb-normalize.js';
+import { realOvsMissing } from '../support/real-ovs.js';
 
 const CORPUS_DIR = fileURLToPath(new URL('../../../test/corpus/ovsdb/', import.meta.url));
-const missing = spawnSync('ovsdb-tool', ['--version'], { stdio: 'ignore' }).error
-  ? 'ovsdb-tool is not installed (apt-get install openvswitch-common)' : null;
+const missing = realOvsMissing();
 
 /** The line ovsdb-tool prints for a schema it refuses, built from our error. */
 function ourMessage(error: OvsdbError, file: string): string {

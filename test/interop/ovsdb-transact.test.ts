@@ -5,7 +5,7 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,6 +14,7 @@ import { Database } from '../../src/ovsdb/database.js';
 import { parseSchema } from '../../src/ovsdb/schema.js';
 import type { Json } from '../../src/ovsdb/json.js';
 import { normalizeResults, VSWITCH_SCHEMA } from '../support/ovsdb-normalize.js';
+import { realOvsMissing } from '../support/real-ovs.js';
 
 /** This file runs from dist/test/interop; the corpus stays in the source tree. */
 const CORPUS_DIR = fileURLToPath(new URL('../../../test/corpus/ovsdb/', import.meta.url));
@@ -28,11 +29,6 @@ interface CorpusFile {
   /** A schema file in the corpus directory, or "vswitch" for Debian's vswitch.ovsschema. */
   readonly schema: string;
   readonly cases: CorpusCase[];
-}
-
-function toolMissing(): string | null {
-  return spawnSync('ovsdb-tool', ['--version'], { stdio: 'ignore' }).error
-    ? 'ovsdb-tool is not installed (apt-get install openvswitch-common)' : null;
 }
 
 function schemaPath(file: CorpusFile): string {
@@ -62,7 +58,7 @@ function runOurs(path: string, testCase: CorpusCase): Json[][] {
   });
 }
 
-const missing = toolMissing();
+const missing = realOvsMissing();
 const files = readdirSync(CORPUS_DIR).filter((name) => name.startsWith('transact-') && name.endsWith('.json')).sort();
 
 for (const fileName of files) {
