@@ -1,9 +1,10 @@
 // RFC 7047 "transact": runs operations (insert, select, update, mutate,
-// delete, wait, commit, abort, comment, assert) on a private copy of the
-// touched tables, then the commit-time checks in the order Open vSwitch makes
-// them (strong references, garbage collection, weak references, maxRows,
-// indexes) and installs the result all at once. Results are the exact JSON
-// array the real server replies with. Called through Database.transact().
+// delete, wait, commit, abort, comment, assert) against views that overlay
+// the transaction's changes on the committed tables, then the commit-time
+// checks in the order ovsdb-server makes them (dangling and remaining strong
+// references, garbage collection, maxRows, weak references, indexes) and
+// installs the result all at once. Results are the exact JSON array the real
+// server replies with. Called through Database.transact().
 
 import { OvsdbError, syntaxError } from './error.js';
 import { expectObject, isJsonObject, MemberParser, type Json, type JsonObject } from './json.js';
@@ -482,16 +483,19 @@ function precommit(txn: Txn): void {
   }
   // Garbage collection: non-root rows that nothing references strongly any
   // more, repeated for the rows those pointed at.
-  while (candidates.length) {
-    const [name, uuid] = candidates.pop() as [string, string];
-    const table = schema.tables.get(name) as TableSchema;
-    if (table.isRoot || references(name, uuid) > 0) continue;
-    const view = txn.rows(name);
-    const row = view.get(uuid);
-    if (!row) continue;
-    view.delete(uuid);
-    adjust(row, null, table);
-  }
+  const collectGarbage = (): void => {
+    while (candidates.length) {
+      const [name, uuid] = candidates.pop() as [string, string];
+      const table = schema.tables.get(name) as TableSchema;
+      if (table.isRoot || references(name, uuid) > 0) continue;
+      const view = txn.rows(name);
+      const row = view.get(uuid);
+      if (!row) continue;
+      view.delete(uuid);
+      adjust(row, null, table);
+    }
+  };
+  collectGarbage();
   // maxRows counts rows after garbage collection and before weak references
   // are cleaned up: ovsdb-server reports a full table before a weak-reference
   // minimum (checked with the corpus).
@@ -503,35 +507,46 @@ function precommit(txn: Txn): void {
     }
   }
   // Weak references to rows that are gone disappear from the referring
-  // column. Changed rows are always checked; other rows only when their
-  // target table lost rows in this transaction.
-  const lostRows = new Set(txn.touched().filter((view) => [...view.changes.values()].includes(null)).map((view) => view.name));
-  for (const table of schema.tables.values()) {
-    const weak = weakColumns(table);
-    if (weak.length === 0) continue;
-    const scanAll = weak.some(({ targets }) => targets.some((target) => lostRows.has(target)));
-    const view = txn.rows(table.name);
-    const rows = scanAll ? [...view.values()] : [...view.changes.values()].filter((row): row is Row => row !== null);
-    for (const row of rows) {
-      const changes = new Map<string, Datum>();
-      for (const { column } of weak) {
-        const datum = row.data.get(column.name) as Datum;
-        const { key, value } = column.type;
-        const dangling = (base: BaseType | undefined, atom: Atom): boolean =>
-          isReference(base) && base.refType === 'weak' && !txn.rows(base.refTable).has(atom as string);
-        const keep = datum.keys.map((atom, i) => !dangling(key, atom) && !(datum.values && dangling(value, datum.values[i])));
-        const removed = keep.filter((kept) => !kept).length;
-        if (removed === 0) continue;
-        const keys = datum.keys.filter((_, i) => keep[i]);
-        if (keys.length < column.type.min) {
-          const inserted = view.original.has(row.uuid) ? '' : ' (inserted within this transaction)';
-          throw new OvsdbError('constraint violation',
-            `Deletion of ${removed} weak reference(s) to deleted (or never-existing) rows from column "${column.name}" in "${table.name}" row ${row.uuid}${inserted} caused this column to become empty, but constraints on this column disallow an empty column.`);
+  // column (a map loses the whole pair). A pair's strong value may have been
+  // the last reference to its row, so garbage collection runs again, and
+  // that may strand more weak references: repeat until nothing changes.
+  // Changed rows are always checked; other rows only when a table they
+  // point at lost rows in this transaction.
+  for (let cleaned = true; cleaned;) {
+    cleaned = false;
+    const lostRows = new Set(txn.touched().filter((view) => [...view.changes.values()].includes(null)).map((view) => view.name));
+    for (const table of schema.tables.values()) {
+      const weak = weakColumns(table);
+      if (weak.length === 0) continue;
+      const scanAll = weak.some(({ targets }) => targets.some((target) => lostRows.has(target)));
+      const view = txn.rows(table.name);
+      const rows = scanAll ? [...view.values()] : [...view.changes.values()].filter((row): row is Row => row !== null);
+      for (const row of rows) {
+        const changes = new Map<string, Datum>();
+        for (const { column } of weak) {
+          const datum = row.data.get(column.name) as Datum;
+          const { key, value } = column.type;
+          const dangling = (base: BaseType | undefined, atom: Atom): boolean =>
+            isReference(base) && base.refType === 'weak' && !txn.rows(base.refTable).has(atom as string);
+          const keep = datum.keys.map((atom, i) => !dangling(key, atom) && !(datum.values && dangling(value, datum.values[i])));
+          const removed = keep.filter((kept) => !kept).length;
+          if (removed === 0) continue;
+          const keys = datum.keys.filter((_, i) => keep[i]);
+          if (keys.length < column.type.min) {
+            const inserted = view.original.has(row.uuid) ? '' : ' (inserted within this transaction)';
+            throw new OvsdbError('constraint violation',
+              `Deletion of ${removed} weak reference(s) to deleted (or never-existing) rows from column "${column.name}" in "${table.name}" row ${row.uuid}${inserted} caused this column to become empty, but constraints on this column disallow an empty column.`);
+          }
+          changes.set(column.name, datum.values ? { keys, values: datum.values.filter((_, i) => keep[i]) } : { keys });
         }
-        changes.set(column.name, datum.values ? { keys, values: datum.values.filter((_, i) => keep[i]) } : { keys });
+        if (changes.size === 0) continue;
+        const cleanedRow = withData(row, changes);
+        view.set(row.uuid, cleanedRow);
+        adjust(row, cleanedRow, table);
+        cleaned = true;
       }
-      if (changes.size) view.set(row.uuid, withData(row, changes));
     }
+    collectGarbage();
   }
   // Index uniqueness comes last. Changed rows are checked among themselves
   // and against the committed index entries of rows left alone; a clash with
