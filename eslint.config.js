@@ -13,7 +13,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['bin/**/*.js'],
+    files: ['bin/ovs-ts'],
     languageOptions: { globals: { process: 'readonly', console: 'readonly' } },
   },
 );

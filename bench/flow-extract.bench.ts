@@ -12,7 +12,7 @@ import { flowExtract, type ExtractOptions } from '../src/flow/extract.js';
 import { formatFlow } from '../src/flow/format.js';
 import { newKey, DL_TYPE, IN_PORT, TP_DST } from '../src/flow/layout.js';
 import { encodePcap } from '../src/packet/pcap.js';
-import type { Benchmark } from './run.js';
+import type { Benchmark, ExternalResult } from './run.js';
 
 function bytes(hex: string): Uint8Array {
   return Uint8Array.from((hex.match(/../g) ?? []).map((b) => parseInt(b, 16)));
@@ -131,8 +131,8 @@ function wallMs(command: string, args: string[]): number {
  * the difference between a large and a small pcap, which cancels process
  * start-up. Each tool's best of three runs counts.
  */
-function parsePcapSideBySide(frames: Uint8Array[]): { label: string; nsPerOp: number } | { label: string; skipped: string } {
-  const label = 'real ovs-ofctl parse-pcap (per packet)';
+function parsePcapSideBySide(frames: Uint8Array[]): ExternalResult {
+  const label = 'real ovs-ofctl parse-pcap, per packet';
   if (spawnSync('ovs-ofctl', ['--version']).status !== 0) return { label, skipped: 'ovs-ofctl is not installed' };
   const dir = mkdtempSync(join(tmpdir(), 'bench-parse-pcap-'));
   try {
@@ -154,10 +154,10 @@ function parsePcapSideBySide(frames: Uint8Array[]): { label: string; nsPerOp: nu
     };
     const real = (file: string): [string, string[]] => ['ovs-ofctl', ['parse-pcap', file]];
     const realNs = ((best(real, largeFile) - best(real, smallFile)) * 1e6) / (large - small);
-    const bin = fileURLToPath(new URL('../../bin/ovs-ts.js', import.meta.url));
+    const bin = fileURLToPath(new URL('../../bin/ovs-ts', import.meta.url));
     const ours = (file: string): [string, string[]] => [process.execPath, [bin, 'ofctl', 'parse-pcap', '--vlan-limit=0', file]];
     const oursNs = ((best(ours, largeFile) - best(ours, smallFile)) * 1e6) / (large - small);
-    return { label: `${label}; ovs-ts ofctl parse-pcap: ${oursNs.toFixed(0)} ns, ratio ${(oursNs / realNs).toFixed(2)}x`, nsPerOp: realNs };
+    return { label, nsPerOp: realNs, oursLabel: 'ovs-ts ofctl parse-pcap, per packet', oursNsPerOp: oursNs };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -4,7 +4,9 @@
 type Subcommand = (args: string[]) => Promise<number>;
 
 const SUBCOMMANDS: Record<string, () => Promise<Subcommand>> = {
+  appctl: async () => (await import('./appctl.js')).run,
   ofctl: async () => (await import('./ofctl.js')).run,
+  vswitchd: async () => (await import('./vswitchd.js')).run,
 };
 
 function usage(): string {

@@ -75,7 +75,7 @@ test('no corpus packet, truncation, mutation or random frame throws or strays ou
     for (let i = 0; i < frame.length; i++) frame[i] = next() & 0xff;
     // Steer some frames into the interesting Ethernet types.
     if (frame.length >= 14 && (round & 1) === 0) {
-      const types = [0x0800, 0x86dd, 0x0806, 0x8100, 0x88a8, 0x8847, 0x0026];
+      const types = [0x0800, 0x86dd, 0x0806, 0x8035, 0x8100, 0x88a8, 0x8847, 0x8848, 0x894f, 0x0026];
       const type = types[next() % types.length];
       frame[12] = type >> 8;
       frame[13] = type & 0xff;

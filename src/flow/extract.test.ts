@@ -290,6 +290,8 @@ test('flowExtract() handles bad ND options as OVS does', () => {
   assert.equal(duplicate[L.ND_TARGET], 0, 'a repeated option clears the ND fields');
   assert.equal(duplicate[L.ARP_THA_LO], 0);
   assert.equal(duplicate[L.TP_SRC], 136);
+  assert.equal(duplicate[L.ND_RESERVED], 0x60000000, 'the reserved word stays');
+  assert.equal(duplicate[L.ND_OPTIONS_TYPE], 2, 'so does the first option type');
   const longSll = extract(icmp6(base + '0102' + '0a0000000001' + '00'.repeat(8) + TLL));
   assert.equal(longSll[L.ARP_SHA_LO], 0, 'an SLL longer than 8 bytes is skipped');
   assert.equal(longSll[L.ARP_THA_LO], 0xaa);
@@ -320,5 +322,28 @@ test('flowExtract() never reads past the end of the buffer or throws on any trun
       flowExtract(data, 0, length, viaLength);
       assert.deepEqual(viaLength.subarray(L.PACKET_FIRST, L.PACKET_END), key.subarray(L.PACKET_FIRST, L.PACKET_END));
     }
+  }
+});
+
+test('flowExtract() reads the NSH base header and MD type 1 contexts', () => {
+  const md1 = extract(MACS + '894f' + '2fc60101' + '123456ff' + '11111111222222223333333344444444');
+  assert.equal(md1[L.NSH_FLAGS], 2);
+  assert.equal(md1[L.NSH_TTL], 63);
+  assert.equal(md1[L.NSH_MDTYPE], 1);
+  assert.equal(md1[L.NSH_NP], 1);
+  assert.equal(md1[L.NSH_SPI], 0x123456);
+  assert.equal(md1[L.NSH_SI], 0xff);
+  assert.deepEqual([...md1.subarray(L.NSH_C, L.NSH_C + 4)], [0x11111111, 0x22222222, 0x33333333, 0x44444444]);
+  const md2 = extract(MACS + '894f' + '0fc40204' + '00000106' + '0001020300000000');
+  assert.equal(md2[L.NSH_MDTYPE], 2);
+  assert.equal(md2[L.NSH_SI], 6);
+  assert.equal(md2[L.NSH_C], 0);
+  const other = extract(MACS + '894f' + '0fc6f103' + '00002a01' + 'aa'.repeat(16));
+  assert.equal(other[L.NSH_MDTYPE], 0xf1, 'the whole byte, and no contexts');
+  assert.equal(other[L.NSH_C], 0);
+  assert.equal(other[L.NSH_SPI], 0x2a);
+  for (const bad of ['4fc60103' + '00002a01' + '00'.repeat(16), '0fc50103' + '00002a01' + '00'.repeat(12),
+    '0fc60103' + '00002a01' + '00'.repeat(8), '0fc00203' + '00000105', '0fc60103' + '00002a']) {
+    assert.equal(extract(MACS + '894f' + bad)[L.NSH_TTL], 0, bad);
   }
 });

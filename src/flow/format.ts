@@ -9,20 +9,10 @@
 import * as L from './layout.js';
 import { Match } from './match.js';
 import { FLOW_NW_FRAG_ANY, FLOW_NW_FRAG_LATER } from './extract.js';
-
-const ETH_TYPE_IP = 0x0800;
-const ETH_TYPE_ARP = 0x0806;
-const ETH_TYPE_RARP = 0x8035;
-const ETH_TYPE_IPV6 = 0x86dd;
-const ETH_TYPE_MPLS = 0x8847;
-const ETH_TYPE_MPLS_MCAST = 0x8848;
-
-const IPPROTO_ICMP = 1;
-const IPPROTO_IGMP = 2;
-const IPPROTO_TCP = 6;
-const IPPROTO_UDP = 17;
-const IPPROTO_ICMPV6 = 58;
-const IPPROTO_SCTP = 132;
+import {
+  ETH_TYPE_ARP, ETH_TYPE_IP, ETH_TYPE_IPV6, ETH_TYPE_MPLS, ETH_TYPE_MPLS_MCAST, ETH_TYPE_NSH, ETH_TYPE_RARP,
+} from '../packet/ethernet.js';
+import { IPPROTO_ICMP, IPPROTO_ICMPV6, IPPROTO_IGMP, IPPROTO_SCTP, IPPROTO_TCP, IPPROTO_UDP } from '../packet/ip.js';
 
 const VLAN_VID_MASK = 0x0fff;
 const VLAN_PCP_MASK = 0xe000;
@@ -276,6 +266,13 @@ function ipv6Shorthand(proto: number): string | undefined {
   }
 }
 
+/** "eth" for Ethernet, else "packet_type=(NS,TYPE)" with "*" for a wildcarded type. */
+function formatPacketType(value: number, mask: number): string {
+  if (value === 0 && mask === 0xffffffff) return 'eth';
+  const nsType = (mask & 0xffff) === 0 ? '*' : `0x${hex(value & 0xffff)}`;
+  return `packet_type=(${value >>> 16},${nsType})`;
+}
+
 export interface FormatOptions {
   /** Printed first as "priority=N" unless it is OpenFlow's default, 32768. */
   readonly priority?: number;
@@ -291,11 +288,16 @@ export function formatMatch(match: Match, options: FormatOptions = {}): string {
 
   putUint32Masked(out, 'pkt_mark', k[L.PKT_MARK], m[L.PKT_MARK]);
   putUint32Masked(out, 'recirc_id', k[L.RECIRC_ID], m[L.RECIRC_ID]);
+  // A match on recirc_id is a datapath megaflow: OVS then shows its packet
+  // type even when it is plain Ethernet ("eth").
+  const megaflow = m[L.RECIRC_ID] !== 0;
   putUint32Masked(out, 'dp_hash', k[L.DP_HASH], m[L.DP_HASH]);
   if (m[L.CONJ_ID] !== 0) out.add(`conj_id=${k[L.CONJ_ID] >>> 0}`);
   if (m[L.SKB_PRIORITY] !== 0) out.add(`skb_priority=${altHex(k[L.SKB_PRIORITY])}`);
   if (m[L.ACTSET_OUTPUT] !== 0) out.add(`actset_output=${formatPort(k[L.ACTSET_OUTPUT])}`);
-  if (m[L.CT_STATE] !== 0) out.add(`ct_state=${formatFlagsMasked(CT_STATE_NAMES, k[L.CT_STATE], m[L.CT_STATE], 0xff)}`);
+  if ((m[L.CT_STATE] & 0xff) !== 0) {
+    out.add(`ct_state=${formatFlagsMasked(CT_STATE_NAMES, k[L.CT_STATE] & 0xff, m[L.CT_STATE] & 0xff, 0xff)}`);
+  }
   if (m[L.CT_ZONE] !== 0) out.add(`ct_zone=${k[L.CT_ZONE] & 0xffff}`);
   putUint32Masked(out, 'ct_mark', k[L.CT_MARK], m[L.CT_MARK]);
   if (!allZero(m, L.CT_LABEL, 4)) {
@@ -305,26 +307,19 @@ export function formatMatch(match: Match, options: FormatOptions = {}): string {
     }
     out.add(text);
   }
+  putIpv4Masked(out, 'ct_nw_src', k[L.CT_NW_SRC], m[L.CT_NW_SRC]);
+  putIpv4Masked(out, 'ct_nw_dst', k[L.CT_NW_DST], m[L.CT_NW_DST]);
+  putIpv6Masked(out, 'ct_ipv6_src', k, m, L.CT_IPV6_SRC);
+  putIpv6Masked(out, 'ct_ipv6_dst', k, m, L.CT_IPV6_DST);
+  if (m[L.CT_NW_PROTO] !== 0) out.add(`ct_nw_proto=${k[L.CT_NW_PROTO]}`);
+  putBe16Masked(out, 'ct_tp_src', k[L.CT_TP_SRC], m[L.CT_TP_SRC]);
+  putBe16Masked(out, 'ct_tp_dst', k[L.CT_TP_DST], m[L.CT_TP_DST]);
   const dlType = k[L.DL_TYPE];
   const isIp = dlType === ETH_TYPE_IP;
   const isIpv6 = dlType === ETH_TYPE_IPV6;
-  if ((isIp || isIpv6) && k[L.CT_NW_PROTO] !== 0) {
-    if (isIp) {
-      putIpv4Masked(out, 'ct_nw_src', k[L.CT_NW_SRC], m[L.CT_NW_SRC]);
-      putIpv4Masked(out, 'ct_nw_dst', k[L.CT_NW_DST], m[L.CT_NW_DST]);
-    } else {
-      putIpv6Masked(out, 'ct_ipv6_src', k, m, L.CT_IPV6_SRC);
-      putIpv6Masked(out, 'ct_ipv6_dst', k, m, L.CT_IPV6_DST);
-    }
-    if (m[L.CT_NW_PROTO] !== 0) out.add(`ct_nw_proto=${k[L.CT_NW_PROTO]}`);
-    putBe16Masked(out, 'ct_tp_src', k[L.CT_TP_SRC], m[L.CT_TP_SRC]);
-    putBe16Masked(out, 'ct_tp_dst', k[L.CT_TP_DST], m[L.CT_TP_DST]);
-  }
-  // packet_type is printed only when it is not exactly Ethernet.
-  if (m[L.PACKET_TYPE] !== 0 && !(k[L.PACKET_TYPE] === 0 && m[L.PACKET_TYPE] >>> 0 === 0xffffffff)) {
-    const ns = k[L.PACKET_TYPE] >>> 16;
-    const nsType = (m[L.PACKET_TYPE] & 0xffff) === 0 ? '*' : `0x${hex(k[L.PACKET_TYPE] & 0xffff)}`;
-    out.add(`packet_type=(${ns},${nsType})`);
+  // packet_type is printed when it is not exactly Ethernet, or in a megaflow.
+  if (m[L.PACKET_TYPE] !== 0 && (megaflow || !(k[L.PACKET_TYPE] === 0 && m[L.PACKET_TYPE] >>> 0 === 0xffffffff))) {
+    out.add(formatPacketType(k[L.PACKET_TYPE] >>> 0, m[L.PACKET_TYPE] >>> 0));
   }
 
   // Protocol shorthand.
@@ -367,6 +362,7 @@ export function formatMatch(match: Match, options: FormatOptions = {}): string {
   putEthMasked(out, 'dl_src', k, m, L.DL_SRC_HI);
   putEthMasked(out, 'dl_dst', k, m, L.DL_DST_HI);
   if (!skipType && m[L.DL_TYPE] !== 0) out.add(`dl_type=0x${hex(dlType).padStart(4, '0')}`);
+  formatNsh(out, k, m);
 
   const isArp = dlType === ETH_TYPE_ARP || dlType === ETH_TYPE_RARP;
   if (isIpv6) {
@@ -438,6 +434,28 @@ export function formatMatch(match: Match, options: FormatOptions = {}): string {
   return out.text;
 }
 
+function formatNsh(out: Items, k: Uint32Array, m: Uint32Array): void {
+  const flagsMask = m[L.NSH_FLAGS] & 0xff;
+  if (flagsMask !== 0) {
+    const flags = k[L.NSH_FLAGS] & 0xff;
+    out.add(flagsMask === 0xff ? `nsh_flags=${flags}`
+      : `nsh_flags=0x${hex(flags).padStart(2, '0')}/0x${hex(flagsMask).padStart(2, '0')}`);
+  }
+  if (m[L.NSH_TTL] !== 0) out.add(`nsh_ttl=${k[L.NSH_TTL]}`);
+  if (m[L.NSH_MDTYPE] !== 0) out.add(`nsh_mdtype=${k[L.NSH_MDTYPE]}`);
+  if (m[L.NSH_NP] !== 0) out.add(`nsh_np=${k[L.NSH_NP]}`);
+  if (m[L.NSH_SPI] !== 0) out.add(`nsh_spi=0x${hex(k[L.NSH_SPI])}`);
+  if (m[L.NSH_SI] !== 0) out.add(`nsh_si=${k[L.NSH_SI]}`);
+  // The context headers mean something for MD type 1 only.
+  if (k[L.NSH_MDTYPE] !== 1) return;
+  for (let i = 0; i < 4; i++) {
+    const mask = m[L.NSH_C + i] >>> 0;
+    if (mask === 0) continue;
+    const value = `0x${hex(k[L.NSH_C + i])}`;
+    out.add(mask === 0xffffffff ? `nsh_c${i + 1}=${value}` : `nsh_c${i + 1}=${value}/0x${hex(mask)}`);
+  }
+}
+
 function formatTunnel(out: Items, k: Uint32Array, m: Uint32Array): void {
   putBe64Masked(out, 'tun_id', k, m, L.TUN_ID_HI);
   putIpv4Masked(out, 'tun_src', k[L.TUN_IPV4_SRC], m[L.TUN_IPV4_SRC]);
@@ -448,18 +466,29 @@ function formatTunnel(out: Items, k: Uint32Array, m: Uint32Array): void {
   if (m[L.TUN_GBP_FLAGS] !== 0) out.add(`tun_gbp_flags=${altHex(k[L.TUN_GBP_FLAGS])}`);
   if (m[L.TUN_TOS] !== 0) out.add(`tun_tos=${k[L.TUN_TOS]}`);
   if (m[L.TUN_TTL] !== 0) out.add(`tun_ttl=${k[L.TUN_TTL]}`);
-  if ((m[L.TUN_FLAGS] & 8) !== 0) {
-    out.add(`tun_flags=${formatFlagsMasked(TUN_FLAG_NAMES, k[L.TUN_FLAGS] & 8, m[L.TUN_FLAGS] & 8, 0xffff)}`);
-  }
-  putBe16Masked(out, 'tun_tp_src', k[L.TUN_TP_SRC], m[L.TUN_TP_SRC]);
-  putBe16Masked(out, 'tun_tp_dst', k[L.TUN_TP_DST], m[L.TUN_TP_DST]);
+  // ERSPAN v1 has an index, v2 a direction and hardware id; OVS prints the
+  // one that the version in the match gives meaning to.
   if (m[L.TUN_ERSPAN_VER] !== 0) out.add(`tun_erspan_ver=${k[L.TUN_ERSPAN_VER]}`);
-  if (m[L.TUN_ERSPAN_IDX] !== 0) out.add(`tun_erspan_idx=${altHex(k[L.TUN_ERSPAN_IDX])}`);
-  if (m[L.TUN_ERSPAN_DIR] !== 0) out.add(`tun_erspan_dir=${k[L.TUN_ERSPAN_DIR]}`);
-  if (m[L.TUN_ERSPAN_HWID] !== 0) out.add(`tun_erspan_hwid=${altHex(k[L.TUN_ERSPAN_HWID])}`);
-  if (m[L.TUN_GTPU_FLAGS] !== 0) out.add(`tun_gtpu_flags=${altHex(k[L.TUN_GTPU_FLAGS])}`);
-  if (m[L.TUN_GTPU_MSGTYPE] !== 0) out.add(`tun_gtpu_msgtype=${k[L.TUN_GTPU_MSGTYPE]}`);
+  if (m[L.TUN_ERSPAN_IDX] !== 0 && k[L.TUN_ERSPAN_VER] === 1) out.add(`tun_erspan_idx=${altHex(k[L.TUN_ERSPAN_IDX])}`);
+  if (k[L.TUN_ERSPAN_VER] === 2) {
+    if (m[L.TUN_ERSPAN_DIR] !== 0) out.add(`tun_erspan_dir=${k[L.TUN_ERSPAN_DIR]}`);
+    if (m[L.TUN_ERSPAN_HWID] !== 0) out.add(`tun_erspan_hwid=${altHex(k[L.TUN_ERSPAN_HWID])}`);
+  }
+  if (m[L.TUN_GTPU_FLAGS] !== 0) out.add(`gtpu_flags=${altHex(k[L.TUN_GTPU_FLAGS])}`);
+  if (m[L.TUN_GTPU_MSGTYPE] !== 0) out.add(`gtpu_msgtype=${k[L.TUN_GTPU_MSGTYPE]}`);
+  // Only "oam" is a public tunnel flag; a whole 16-bit mask prints as flags
+  // ("0", "oam"), a partial one as "+oam"/"-oam".
+  if ((m[L.TUN_FLAGS] & TUN_FLAG_OAM) !== 0) {
+    const mask = (m[L.TUN_FLAGS] & 0xffff) === 0xffff ? 0xffff : TUN_FLAG_OAM;
+    out.add(`tun_flags=${formatFlagsMasked(TUN_FLAG_NAMES, k[L.TUN_FLAGS] & TUN_FLAG_OAM, mask, 0xffff)}`);
+  }
 }
+
+const TUN_FLAG_KEY = 4;
+const TUN_FLAG_OAM = 8;
+/** Outer header fields that matter for a packet received from a tunnel. */
+const TUNNEL_PACKET_WORDS = [L.TUN_TOS, L.TUN_TTL, L.TUN_TP_SRC, L.TUN_TP_DST, L.TUN_GBP_ID, L.TUN_GBP_FLAGS,
+  L.TUN_ERSPAN_VER, L.TUN_ERSPAN_IDX, L.TUN_ERSPAN_DIR, L.TUN_ERSPAN_HWID, L.TUN_GTPU_FLAGS, L.TUN_GTPU_MSGTYPE];
 
 /** Receive metadata that always matters for a packet. */
 const PACKET_METADATA_WORDS = [L.SKB_PRIORITY, L.PKT_MARK, L.CT_STATE, L.CT_ZONE, L.CT_MARK, L.RECIRC_ID, L.DP_HASH,
@@ -480,27 +509,32 @@ function maskWords(mask: Uint32Array, word: number, count: number): void {
 export function packetWildcards(key: Uint32Array, mask: Uint32Array): void {
   mask.fill(0);
   if (key[L.TUN_IPV4_DST] !== 0 || !allZero(key, L.TUN_IPV6_DST, 4)) {
-    maskWords(mask, L.TUN_ID_HI, 2);
+    // A packet that came through a tunnel: its outer header fields, and the
+    // tunnel key only when the tunnel had one.
+    if ((key[L.TUN_FLAGS] & TUN_FLAG_KEY) !== 0) maskWords(mask, L.TUN_ID_HI, 2);
     maskWords(mask, L.TUN_IPV4_SRC, 2);
     maskWords(mask, L.TUN_IPV6_SRC, 8);
-    mask[L.TUN_FLAGS] = 8;
-    mask[L.TUN_TOS] = 0xff;
-    mask[L.TUN_TTL] = 0xff;
-    mask[L.TUN_TP_SRC] = 0xffff;
-    mask[L.TUN_TP_DST] = 0xffff;
+    mask[L.TUN_FLAGS] = 0xffff;
+    for (let i = 0; i < TUNNEL_PACKET_WORDS.length; i++) mask[TUNNEL_PACKET_WORDS[i]] = 0xffffffff;
   } else if (key[L.TUN_ID_HI] !== 0 || key[L.TUN_ID_LO] !== 0) {
     maskWords(mask, L.TUN_ID_HI, 2);
   }
   for (let i = 0; i < PACKET_METADATA_WORDS.length; i++) mask[PACKET_METADATA_WORDS[i]] = 0xffffffff;
   maskWords(mask, L.CT_LABEL, 4);
-  if (key[L.PACKET_TYPE] !== 0) return;
-  maskWords(mask, L.DL_DST_HI, 4);
-  mask[L.DL_TYPE] = 0xffffffff;
-  for (let i = 0; i < L.VLAN_HEADERS; i++) {
-    mask[L.VLAN0 + i] = 0xffffffff;
-    if ((key[L.VLAN0 + i] & 0xffff) === 0) break;
+  // An Ethernet packet shows its addresses, type and VLAN headers (the first
+  // one always); a packet of another type (an L3 packet from a tunnel) takes
+  // its network protocol from the packet type.
+  let dlType = key[L.DL_TYPE];
+  if (key[L.PACKET_TYPE] === 0) {
+    maskWords(mask, L.DL_DST_HI, 4);
+    mask[L.DL_TYPE] = 0xffffffff;
+    for (let i = 0; i < L.VLAN_HEADERS; i++) {
+      mask[L.VLAN0 + i] = 0xffffffff;
+      if ((key[L.VLAN0 + i] & 0xffff) === 0) break;
+    }
+  } else {
+    dlType = key[L.PACKET_TYPE] & 0xffff;
   }
-  const dlType = key[L.DL_TYPE];
   if (dlType === ETH_TYPE_IP) {
     mask[L.NW_SRC] = 0xffffffff;
     mask[L.NW_DST] = 0xffffffff;
@@ -510,18 +544,22 @@ export function packetWildcards(key: Uint32Array, mask: Uint32Array): void {
     maskWords(mask, L.IPV6_SRC, 8);
     mask[L.IPV6_LABEL] = 0xffffffff;
     maskWords(mask, L.CT_IPV6_SRC, 8);
-  } else if (dlType === ETH_TYPE_ARP || dlType === ETH_TYPE_RARP) {
+  } else if (key[L.DL_TYPE] === ETH_TYPE_ARP || key[L.DL_TYPE] === ETH_TYPE_RARP) {
     mask[L.NW_SRC] = 0xffffffff;
     mask[L.NW_DST] = 0xffffffff;
     mask[L.NW_PROTO] = 0xffffffff;
     maskWords(mask, L.ARP_SHA_HI, 4);
     return;
-  } else if (dlType === ETH_TYPE_MPLS || dlType === ETH_TYPE_MPLS_MCAST) {
+  } else if (key[L.DL_TYPE] === ETH_TYPE_MPLS || key[L.DL_TYPE] === ETH_TYPE_MPLS_MCAST) {
     for (let i = 0; i < L.MPLS_LABELS; i++) {
       mask[L.MPLS_LSE0 + i] = 0xffffffff;
       if ((key[L.MPLS_LSE0 + i] & 0x100) !== 0) break;
     }
     return;
+  } else if (key[L.DL_TYPE] === ETH_TYPE_NSH) {
+    // The NSH header, then (as OVS does) the IP fields below, which stay zero.
+    maskWords(mask, L.NSH_FLAGS, 6);
+    if (key[L.NSH_MDTYPE] === 1) maskWords(mask, L.NSH_C, 4);
   } else {
     return;
   }
@@ -565,19 +603,27 @@ export function formatFlow(key: Uint32Array): string {
   }
   if (allZero(key, L.CT_LABEL, 4)) for (let i = 0; i < 4; i++) mask[L.CT_LABEL + i] = 0;
   if (key[L.CT_NW_PROTO] === 0) {
-    for (let i = 0; i < CT_TUPLE_WORDS.length; i++) mask[CT_TUPLE_WORDS[i]] = 0;
-    for (let i = 0; i < 8; i++) mask[L.CT_IPV6_SRC + i] = 0;
+    mask[L.CT_NW_PROTO] = 0;
+    mask[L.CT_TP_SRC] = 0;
+    mask[L.CT_TP_DST] = 0;
+    // Observed on OVS 3.1: the conntrack addresses stay in the Flow line of
+    // a packet that is not Ethernet (an L3 packet), as zeros.
+    if (key[L.PACKET_TYPE] === 0) {
+      mask[L.CT_NW_SRC] = 0;
+      mask[L.CT_NW_DST] = 0;
+      for (let i = 0; i < 8; i++) mask[L.CT_IPV6_SRC + i] = 0;
+    }
   }
   for (let i = 0; i < L.REG_COUNT; i++) mask[L.REGS + i] = key[L.REGS + i] === 0 ? 0 : 0xffffffff;
   if (key[L.METADATA_HI] !== 0 || key[L.METADATA_LO] !== 0) maskWords(mask, L.METADATA_HI, 2);
-  const masked = FLOW_MATCH.key;
-  for (let i = 0; i < L.KEY_WORDS; i++) masked[i] = key[i] & mask[i];
+  // Like OVS, the key is not masked: which fields print depends on the
+  // mask, how they print on the packet's values (an L3 packet's dl_type).
+  FLOW_MATCH.key.set(key);
   return formatMatch(FLOW_MATCH);
 }
 
 /** Receive metadata that formatFlow() leaves out when it is zero (as OVS's flow_format()). */
 const ZERO_HIDDEN_WORDS = [L.IN_PORT, L.SKB_PRIORITY, L.PKT_MARK, L.RECIRC_ID, L.DP_HASH, L.CT_STATE, L.CT_ZONE,
   L.CT_MARK];
-const CT_TUPLE_WORDS = [L.CT_NW_PROTO, L.CT_TP_SRC, L.CT_TP_DST, L.CT_NW_SRC, L.CT_NW_DST];
 const FLOW_MASK = new Uint32Array(L.KEY_WORDS);
 const FLOW_MATCH = new Match(new Uint32Array(L.KEY_WORDS), FLOW_MASK);

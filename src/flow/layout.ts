@@ -124,28 +124,40 @@ export const TP_SRC = 89;
 /** Transport destination port, or ICMP/ICMPv6 code. */
 export const TP_DST = 90;
 export const IGMP_GROUP_IP4 = 91;
+/** NSH (Ethernet type 0x894f) base header: the O and U flag bits. */
+export const NSH_FLAGS = 92;
+export const NSH_TTL = 93;
+export const NSH_MDTYPE = 94;
+/** NSH next protocol. */
+export const NSH_NP = 95;
+/** NSH service path identifier (24 bits). */
+export const NSH_SPI = 96;
+/** NSH service index. */
+export const NSH_SI = 97;
+/** NSH MD type 1 context headers c1..c4. */
+export const NSH_C = 98; // 4 words
 
-export const PACKET_END = 92;
+export const PACKET_END = 102;
 
 // --- Pipeline state (ofproto only) ------------------------------------------
 
 /** OpenFlow metadata: 64 bits. */
-export const METADATA_HI = 92;
-export const METADATA_LO = 93;
+export const METADATA_HI = 102;
+export const METADATA_LO = 103;
 /** reg0..reg15; xregN is reg(2N):reg(2N+1), xxregN is reg(4N)..reg(4N+3). */
-export const REGS = 94; // 16 words
+export const REGS = 104; // 16 words
 export const REG_COUNT = 16;
-export const ACTSET_OUTPUT = 110;
-export const CONJ_ID = 111;
+export const ACTSET_OUTPUT = 120;
+export const CONJ_ID = 121;
 
 // --- Tunnel option bytes ----------------------------------------------------
 
 /** tun_metadata0..63 live in 256 bytes laid out by the TLV mapping table. */
-export const TUN_METADATA = 112; // 64 words
+export const TUN_METADATA = 122; // 64 words
 export const TUN_METADATA_WORDS = 64;
 
 /** Total words in a key or a mask. */
-export const KEY_WORDS = 176;
+export const KEY_WORDS = 186;
 
 /** A fresh all-zero key (or mask). Allocate once and reuse on hot paths. */
 export function newKey(): Uint32Array {
@@ -214,6 +226,13 @@ export const KEY_FIELDS: ReadonlyArray<{ readonly name: string; readonly word: n
   { name: 'tp_src', word: TP_SRC, words: 1 },
   { name: 'tp_dst', word: TP_DST, words: 1 },
   { name: 'igmp_group_ip4', word: IGMP_GROUP_IP4, words: 1 },
+  { name: 'nsh_flags', word: NSH_FLAGS, words: 1 },
+  { name: 'nsh_ttl', word: NSH_TTL, words: 1 },
+  { name: 'nsh_mdtype', word: NSH_MDTYPE, words: 1 },
+  { name: 'nsh_np', word: NSH_NP, words: 1 },
+  { name: 'nsh_spi', word: NSH_SPI, words: 1 },
+  { name: 'nsh_si', word: NSH_SI, words: 1 },
+  { name: 'nsh_c', word: NSH_C, words: 4 },
   { name: 'metadata', word: METADATA_HI, words: 2 },
   { name: 'regs', word: REGS, words: REG_COUNT },
   { name: 'actset_output', word: ACTSET_OUTPUT, words: 1 },

@@ -138,8 +138,9 @@ for (const [value, name, message] of ERRNO_TABLE) {
   BY_NAME.set(name, value);
 }
 
-/** "EEXIST" for 17; "E123" for a number the table lacks. */
+/** "EEXIST" for 17; "EOF" for EOF; "E123" for a number the table lacks. */
 export function errnoName(errno: number): string {
+  if (errno === EOF) return 'EOF';
   return NAMES.get(errno) ?? `E${errno}`;
 }
 

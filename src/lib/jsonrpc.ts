@@ -1,15 +1,8 @@
 // JSON-RPC 1.0 as Open vSwitch speaks it (RFC 7047 section 4): JSON objects
-// written back to back on a byte stream with no delimiter. JsonSplitter finds
-// each object's end incrementally, JsonrpcConnection sends and receives
-// messages on one socket and matches replies to requests, and JsonrpcSession
-// (jsonrpc-session.ts) adds reconnection and inactivity probes. Callers: the
-// unixctl server and client, the OVSDB server and IDL.
-//
-// Wire forms, as real OVS 3.1 writes them (member order included):
-//   request       {"id":ID,"method":M,"params":[...]}
-//   notification  {"id":null,"method":M,"params":[...]}
-//   reply         {"id":ID,"result":R,"error":null}
-//   error         {"id":ID,"error":E}        (OVS 3.1 leaves out "result")
+// written back to back on a byte stream, no delimiter. JsonSplitter finds each
+// object's end incrementally; JsonrpcConnection sends and receives messages on
+// one socket and matches replies to requests; jsonrpc-session.ts adds
+// reconnection and probes. Callers: unixctl, the OVSDB server and IDL.
 
 import { EventEmitter } from 'node:events';
 import type { Duplex } from 'node:stream';
@@ -69,7 +62,13 @@ export function createError(error: JsonValue, id: JsonValue): JsonrpcMessage {
   return { type: 'error', error, id };
 }
 
-/** The wire text of a message, members in the order OVS writes them. */
+/**
+ * The wire text of a message, members in the order real OVS 3.1 writes them:
+ *   request       {"id":ID,"method":M,"params":[...]}
+ *   notification  {"id":null,"method":M,"params":[...]}
+ *   reply         {"id":ID,"result":R,"error":null}
+ *   error         {"id":ID,"error":E}        (OVS 3.1 leaves out "result")
+ */
 export function jsonrpcMessageToString(message: JsonrpcMessage): string {
   switch (message.type) {
     case 'request':
@@ -346,7 +345,8 @@ export class JsonrpcConnection extends EventEmitter<JsonrpcConnectionEvents> {
   /** Closes the connection after flushing what was sent. */
   close(): void {
     if (!this.isOpen) return;
-    this.socket.end();
+    // Flush, then close both directions: a half-open socket would wait on the peer forever.
+    this.socket.end(() => this.socket.destroy());
     this.shutdown(null);
   }
 

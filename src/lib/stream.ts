@@ -10,12 +10,8 @@ import { isAbsolute, resolve } from 'node:path';
 import {
   EADDRINUSE, EAFNOSUPPORT, EINVAL, ENOPROTOOPT, ETIMEDOUT, EIO, errnoFromName,
 } from './errno.js';
+import { ovsRundir } from './dirs.js';
 import { ErrnoError, OvsError } from './errors.js';
-
-/** OVS's run directory: $OVS_RUNDIR, else Debian's /var/run/openvswitch. */
-export function ovsRundir(): string {
-  return process.env.OVS_RUNDIR || '/var/run/openvswitch';
-}
 
 /** A relative unix socket name is taken relative to the run directory, as OVS does. */
 export function resolveUnixPath(path: string): string {

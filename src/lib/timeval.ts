@@ -26,8 +26,10 @@ let warpOffsetMs = 0;
 let stoppedAtMs: number | null = null;
 const timers = new Set<TimerEntry>();
 
+// Whole milliseconds, as OVS's time_msec(): with fractions, a timer armed at
+// now + 5000 could miss a `time/warp 5000` by one rounding step.
 function realMs(): number {
-  return performance.now();
+  return Math.floor(performance.now());
 }
 
 /** Monotonic milliseconds, affected by time/stop and time/warp. */

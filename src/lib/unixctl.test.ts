@@ -5,7 +5,9 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { UnixctlServer, UnixctlClient, unixctlSocketPath, formatCommandList, OVS_TS_VERSION } from './unixctl.js';
+import {
+  UnixctlServer, UnixctlClient, UnixctlTransactionError, unixctlSocketPath, formatCommandList, OVS_TS_VERSION,
+} from './unixctl.js';
 import {
   unixctlCommandRegister, unixctlCommandUnregister, UnixctlCommandError,
 } from './unixctl-commands.js';
@@ -234,7 +236,13 @@ test('transact() rejects with End of file when the server hangs up without reply
   await new Promise<void>((r) => server.listen(path, r));
   try {
     const client = await UnixctlClient.connect(path);
-    await assert.rejects(client.transact('version', []), /error communicating with unix:.*hangup\.ctl \(End of file\)/);
+    await assert.rejects(client.transact('version', []), (error: unknown) => {
+      assert.ok(error instanceof UnixctlTransactionError);
+      assert.equal(error.code, 'EOF');
+      assert.match(error.message, /^error communicating with unix:.*hangup\.ctl \(End of file\)$/);
+      assert.deepEqual(error.logLines, [{ module: 'unixctl', text: `error communicating with unix:${path}: End of file` }]);
+      return true;
+    });
   } finally {
     await new Promise<void>((r) => server.close(() => r()));
   }
@@ -255,5 +263,27 @@ test('transact() rejects a reply whose result is not a string with EINVAL', asyn
     client.close();
   } finally {
     await new Promise<void>((r) => server.close(() => r()));
+  }
+});
+
+test('bad clients are reported through onWarning in OVS\'s words', async () => {
+  const warnings: string[] = [];
+  const server = await UnixctlServer.create(join(dir, 'warn.ctl'), {
+    programName: 'test-daemon', version: '1.0', onWarning: (message) => warnings.push(message),
+  });
+  try {
+    await rawExchange(server.path, ['{"id":1,"method":"version","params":[],"extra":2}'], { waitMs: 50 });
+    await rawExchange(server.path, ['{"id":5,"result":3,"error":null}'], { waitMs: 50 });
+    await rawExchange(server.path, ['{"id":null,"method":"version","params":[]}'], { waitMs: 50 });
+    await rawExchange(server.path, ['garbage '], { waitMs: 50 });
+    assert.deepEqual(warnings.map((w) => w.replace(/^unix#\d+: /, '')), [
+      'received bad JSON-RPC message: message has unexpected member "extra"',
+      'received unexpected reply message',
+      'received unexpected notification message',
+      'error parsing stream: syntax error: unexpected \'g\' outside a JSON object',
+    ]);
+    assert.match(warnings[0], /^unix#\d+: /);
+  } finally {
+    await server.close();
   }
 });

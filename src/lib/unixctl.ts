@@ -1,30 +1,22 @@
-// The unixctl control channel (what `ovs-appctl` talks to): a JSON-RPC server
-// on a unix socket that runs commands from the registry in unixctl-commands.ts,
-// and the matching client used by `ovs-ts appctl`. Daemons (ovs-ts vswitchd,
-// the OVSDB server) create one UnixctlServer at start-up.
-//
-// Wire facts, checked against real OVS 3.1: a request is
-// {"id":N,"method":COMMAND,"params":[ARG...]} with string arguments; the reply
-// carries the command's text as "result" or "error" (a string that ends in a
-// newline unless empty). A reply, a notification or bad JSON-RPC from a client
-// closes that client's connection only.
+// The unixctl control channel that `ovs-appctl` talks to: a JSON-RPC server on
+// a unix socket running commands from the registry in unixctl-commands.ts, and
+// the client `ovs-ts appctl` uses. Daemons (ovs-ts vswitchd, the OVSDB server)
+// create one UnixctlServer at start-up. Wire facts are OVS 3.1's (see runCommand).
 
-import { readFileSync } from 'node:fs';
 import type net from 'node:net';
-import { EINVAL, EOF, EPROTO } from './errno.js';
+import { EINVAL, EOF, EPROTO, errnoFromName, ovsStrerror } from './errno.js';
 import { ErrnoError } from './errors.js';
 import {
-  createError, createReply, JsonrpcConnection, type JsonrpcMessage, type JsonValue,
+  createError, createReply, JsonrpcConnection, JsonrpcMessageError, JsonrpcParseError,
+  type JsonrpcMessage, type JsonValue,
 } from './jsonrpc.js';
 import { PassiveStream, resolveUnixPath, streamOpen } from './stream.js';
 import {
   unixctlCommandList, unixctlCommandLookup, unixctlCommandRegister, UnixctlCommandError,
 } from './unixctl-commands.js';
 
-/** ovs-ts's version, from package.json (what `version` and `--version` print). */
-export const OVS_TS_VERSION: string = (JSON.parse(
-  readFileSync(new URL('../../../package.json', import.meta.url), 'utf8'),
-) as { version: string }).version;
+/** ovs-ts's version (version.ts), re-exported for callers of the server. */
+export { OVS_TS_VERSION } from './version.js';
 
 /** Largest request the server reads; appctl requests are a command line. */
 export const UNIXCTL_MAX_MESSAGE_SIZE = 4 * 1024 * 1024;
@@ -119,7 +111,10 @@ export class UnixctlServer {
     });
     connection.on('close', (error) => {
       this.connections.delete(connection);
-      if (error) this.onWarning(`${name}: ${error.message}`);
+      // OVS's wording for a client that sent garbage or bad JSON-RPC.
+      if (error instanceof JsonrpcParseError) this.onWarning(`${name}: error parsing stream: ${error.message}`);
+      else if (error instanceof JsonrpcMessageError) this.onWarning(`${name}: received bad JSON-RPC message: ${error.message}`);
+      else if (error) this.onWarning(`${name}: ${error.message}`);
     });
   }
 
@@ -137,7 +132,11 @@ export class UnixctlServer {
   }
 }
 
-/** Runs one command from the registry; never throws. */
+/**
+ * Runs one command from the registry; never throws. As in real OVS 3.1: params
+ * must be strings; the checks run in the order unknown command, too few, too
+ * many, non-string; reply texts end in a newline unless empty.
+ */
 async function runCommand(method: string, params: JsonValue[]): Promise<{ result: string } | { error: string }> {
   const command = unixctlCommandLookup(method);
   if (!command) {
@@ -168,10 +167,20 @@ export interface UnixctlReply {
 }
 
 /**
- * A connection to a daemon's control socket. transact() rejects with
- * ErrnoError: EOF ("End of file") if the daemon hangs up, EPROTO for garbage,
- * EINVAL for a reply whose result or error is not a string (as ovs-appctl).
+ * transact() failed: `errno` is EOF ("End of file") if the daemon hung up,
+ * EPROTO for garbage or bad JSON-RPC, EINVAL for a reply whose result or error
+ * is not a string, or the socket's errno. `logLines` are the warnings real
+ * ovs-appctl logs for the same failure.
  */
+export class UnixctlTransactionError extends ErrnoError {
+  readonly logLines: ReadonlyArray<{ readonly module: string; readonly text: string }>;
+  constructor(errno: number, what: string, logLines: UnixctlTransactionError['logLines'], options?: { cause?: unknown }) {
+    super(errno, what, options);
+    this.logLines = logLines;
+  }
+}
+
+/** A connection to a daemon's control socket. */
 export class UnixctlClient {
   /** The socket path as connected (absolute). */
   readonly path: string;
@@ -199,31 +208,54 @@ export class UnixctlClient {
     return new UnixctlClient(path, new JsonrpcConnection(socket, { name: `unix:${path}` }));
   }
 
-  /** Sends one command and waits for its reply. */
+  /** Sends one command and waits for its reply; rejects with UnixctlTransactionError. */
   transact(command: string, args: string[]): Promise<UnixctlReply> {
     if (typeof command !== 'string' || !Array.isArray(args)) {
       throw new TypeError('transact(command, args): command must be a string and args an array');
     }
+    const name = this.connection.name;
     return new Promise<UnixctlReply>((resolve, reject) => {
       const id = this.connection.allocateId();
+      const fail = (errno: number, text: string, lines: UnixctlTransactionError['logLines'], cause?: unknown): void => {
+        cleanup();
+        reject(new UnixctlTransactionError(errno, text, lines, { cause }));
+      };
       const onMessage = (message: JsonrpcMessage): void => {
         if ((message.type !== 'reply' && message.type !== 'error') || JSON.stringify(message.id) !== JSON.stringify(id)) {
           return;
         }
-        cleanup();
         if (message.type === 'error') {
-          if (typeof message.error === 'string') resolve({ error: message.error });
-          else reject(new ErrnoError(EINVAL, `${this.connection.name}: unexpected error type in JSON RPC reply: ${jsonType(message.error)}`));
+          if (typeof message.error === 'string') {
+            cleanup();
+            resolve({ error: message.error });
+          } else {
+            const text = `${name}: unexpected error type in JSON RPC reply: ${jsonType(message.error)}`;
+            fail(EINVAL, text, [{ module: 'unixctl', text }]);
+          }
         } else if (typeof message.result === 'string') {
+          cleanup();
           resolve({ result: message.result });
         } else {
-          reject(new ErrnoError(EINVAL, `${this.connection.name}: unexpected result type in JSON rpc reply: ${jsonType(message.result)}`));
+          const text = `${name}: unexpected result type in JSON rpc reply: ${jsonType(message.result)}`;
+          fail(EINVAL, text, [{ module: 'unixctl', text }]);
         }
       };
       const onClose = (error: Error | null): void => {
-        cleanup();
-        const errno = error === null ? EOF : error instanceof ErrnoError ? error.errno : EPROTO;
-        reject(new ErrnoError(errno, `error communicating with ${this.connection.name}`, { cause: error ?? undefined }));
+        const lines: Array<{ module: string; text: string }> = [];
+        let errno: number;
+        if (error === null) {
+          errno = EOF;
+        } else if (error instanceof JsonrpcParseError) {
+          errno = EPROTO;
+          lines.push({ module: 'jsonrpc', text: `${name}: error parsing stream: ${error.message}` });
+        } else if (error instanceof JsonrpcMessageError) {
+          errno = EPROTO;
+          lines.push({ module: 'jsonrpc', text: `${name}: received bad JSON-RPC message: ${error.message}` });
+        } else {
+          errno = error instanceof ErrnoError ? error.errno : errnoFromName((error as NodeJS.ErrnoException).code ?? '') ?? EPROTO;
+        }
+        lines.push({ module: 'unixctl', text: `error communicating with ${name}: ${ovsStrerror(errno)}` });
+        fail(errno, `error communicating with ${name}`, lines, error ?? undefined);
       };
       const cleanup = (): void => {
         this.connection.removeListener('message', onMessage);

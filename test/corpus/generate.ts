@@ -81,6 +81,8 @@ export const CORPUS: ReadonlyArray<readonly [string, PacketSpec]> = [
   ['qinq-8100-8100-arp', { eth: {}, vlans: [{ vid: 100 }, { vid: 101 }], arp: {} }],
   ['qinq-truncated-inner', { eth: {}, vlans: [{ tpid: 0x88a8, vid: 100 }, { vid: 101 }], ipv4: {}, ...UDP, truncate: 20 }],
   ['qinq-inner-no-payload', { eth: { type: 0x1234 }, vlans: [{ tpid: 0x88a8, vid: 100 }, { vid: 101 }] }],
+  ['qinq-88a8-88a8-ipv4', { eth: {}, vlans: [{ tpid: 0x88a8, vid: 100 }, { tpid: 0x88a8, vid: 101 }], ipv4: {}, ...TCP_SYN }],
+  ['qinq-8100-88a8-mpls', { eth: {}, vlans: [{ vid: 100 }, { tpid: 0x88a8, vid: 101 }], mpls: [{ label: 7 }], payload: [0, 0, 0, 0] }],
   ['vlan-three-tags', { eth: {}, vlans: [{ tpid: 0x88a8, vid: 100 }, { vid: 101 }, { vid: 102 }], ipv4: {}, ...UDP }],
   ['vlan-9100-is-not-a-tag', { eth: {}, vlans: [{ tpid: 0x9100, vid: 100 }], ipv4: {}, ...UDP }],
   // MPLS
@@ -93,6 +95,20 @@ export const CORPUS: ReadonlyArray<readonly [string, PacketSpec]> = [
   ['mpls-partial-entry', { eth: {}, mpls: [{ label: 100 }], truncate: 16 }],
   ['mplsm-ipv6', { eth: { type: 0x8848 }, mpls: [{ label: 100, tc: 5, ttl: 10 }], ipv6: V6, ...UDP }],
   ['vlan-mpls-max-label', { eth: {}, vlans: [{ vid: 100 }], mpls: [{ label: 0xfffff, tc: 5, ttl: 255 }], payload: new Array(20).fill(0) }],
+  // NSH (no builder layer: raw base header, then MD type 1 contexts or MD type 2 TLVs)
+  ['nsh-md1-ipv4', raw('894f' + '2fc60101' + '123456ff' + '11111111222222223333333344444444'
+    + '450000140000000040110000c0a80001c0a80002')],
+  ['nsh-md1-u-flag', raw('894f' + '1fc60103' + '00002a01' + '00000000000000000000000000000000')],
+  ['nsh-md1-unassigned-bits', raw('894f' + '0fc6f103' + '00002a01' + 'aaaaaaaabbbbbbbbccccccccdddddddd')],
+  ['nsh-md2-no-tlv', raw('894f' + '0fc20203' + '00000105' + '0000000000000000')],
+  ['nsh-md2-tlv', raw('894f' + '0fc40204' + '00000106' + '0001020300000000')],
+  ['nsh-md2-length-0', raw('894f' + '0fc00203' + '00000105')],
+  ['nsh-version-1', raw('894f' + '4fc60103' + '00002a01' + '00000000000000000000000000000000')],
+  ['nsh-md1-length-5', raw('894f' + '0fc50103' + '00002a01' + '000000000000000000000000')],
+  ['nsh-md-type-3', raw('894f' + '0fc60303' + '00002a01' + '00000000000000000000000000000000')],
+  ['nsh-length-past-frame', raw('894f' + '0fc60103' + '00002a01' + '0000000000000000')],
+  ['nsh-truncated-7', raw('894f' + '0fc60103' + '00002a')],
+  ['vlan-nsh-md1', { eth: { type: 0x894f }, vlans: [{ vid: 9 }], payload: [0x0f, 0xc6, 1, 3, 0, 0, 0x2a, 1, ...new Array(16).fill(7)] }],
   // ARP
   ['arp-request', { eth: BROADCAST, arp: { op: 1, sha: '0a:00:00:00:00:01', spa: '192.168.0.1', tpa: '192.168.0.2' } }],
   ['arp-reply', { eth: {}, arp: { op: 2, sha: '0a:00:00:00:00:01', spa: '192.168.0.1', tha: '00:00:00:00:00:02', tpa: '192.168.0.2' } }],
@@ -203,6 +219,8 @@ export const CORPUS: ReadonlyArray<readonly [string, PacketSpec]> = [
   ['ipv6-frag-cut-by-frame', { eth: {}, ipv6: { ...V6, extensions: [{ type: 'fragment', more: true }] }, ...UDP, truncate: 58 }],
   ['ipv6-hop-by-hop-then-later-fragment', { eth: {}, ipv6: { ...V6, extensions: [{ type: 'hopByHop' }, { type: 'fragment', offset: 30, more: true, nextHeader: 58 }] }, payload: [0x80, 0] }],
   ['ipv6-frag-then-hop-by-hop', { eth: {}, ipv6: { ...V6, extensions: [{ type: 'fragment', more: true }, { type: 'hopByHop' }] }, ...UDP }],
+  ['ipv6-chain-then-first-fragment-icmp6', { eth: {}, ipv6: { ...V6, extensions: [{ type: 'hopByHop' }, { type: 'destination' }, { type: 'fragment', more: true }] }, icmpv6: { type: 128, id: 7, seq: 1 } }],
+  ['ipv6-ah-then-later-fragment', { eth: {}, ipv6: { ...V6, extensions: [{ type: 'ah' }, { type: 'fragment', offset: 100, nextHeader: 6 }] }, payload: new Array(16).fill(0x55) }],
   ['ipv6-two-fragment-headers', { eth: {}, ipv6: { ...V6, extensions: [{ type: 'fragment', more: true }, { type: 'fragment', offset: 2, more: true }] }, ...UDP }],
   // ICMPv6 and neighbour discovery
   ['icmp6-echo-request', { eth: {}, ipv6: V6, icmpv6: { type: 128, id: 1, seq: 1 }, payload: 'ab' }],

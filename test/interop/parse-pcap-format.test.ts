@@ -8,7 +8,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { FORMAT_GOLDENS } from '../../src/flow/format-goldens.js';
+import { ALL_FORMAT_GOLDENS } from '../../src/flow/format-goldens.js';
 import { formatMatch } from '../../src/flow/format.js';
 import { realOvsMissing, startRealOvs, type RealOvs } from '../support/real-ovs.js';
 
@@ -34,9 +34,10 @@ function addedMatch(output: string): string {
 
 test('real ovs-ofctl parse-flow prints every format golden as formatMatch() does', { skip: missing ?? false }, async () => {
   const problems: string[] = [];
-  for (const golden of FORMAT_GOLDENS) {
+  for (const golden of ALL_FORMAT_GOLDENS) {
     const ours = formatMatch(golden.match, { priority: golden.priority });
-    const flow = ours === '' ? 'actions=drop' : `${ours},actions=drop`;
+    const input = golden.input ?? ours;
+    const flow = input === '' ? 'actions=drop' : `${input},actions=drop`;
     const real = addedMatch(await (ovs as RealOvs).run('ovs-ofctl', ['parse-flow', flow]));
     if (real !== ours) problems.push(`real: ${real}\nours: ${ours}`);
   }
@@ -47,10 +48,11 @@ test('real ovs-ofctl dump-flows prints every format golden as formatMatch() does
   const real = ovs as RealOvs;
   // One flow per golden, told apart by priority (the golden with its own
   // priority keeps it). recirc_id and dp_hash are internal: a controller may not match them.
-  const flows = FORMAT_GOLDENS.filter((g) => !/recirc_id|dp_hash/.test(formatMatch(g.match))).map((golden, i) => {
+  const flows = ALL_FORMAT_GOLDENS.filter((g) => !/recirc_id|dp_hash/.test(formatMatch(g.match))).map((golden, i) => {
     const priority = golden.priority ?? 1000 + i;
     const ours = formatMatch(golden.match, { priority });
-    return { priority, ours, line: `${ours},actions=drop` };
+    const input = golden.input === undefined ? ours : `priority=${priority},${golden.input}`;
+    return { priority, ours, line: `${input},actions=drop` };
   });
   const file = join(real.dir, 'golden.flows');
   writeFileSync(file, flows.map((f) => f.line).join('\n') + '\n');

@@ -14,6 +14,8 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { run } from '../../src/cli/ofctl.js';
+import { flowExtract } from '../../src/flow/extract.js';
+import * as L from '../../src/flow/layout.js';
 import { encodePcap, readPcapFile } from '../../src/packet/pcap.js';
 import { realOvsMissing, startRealOvs, type RealOvs } from '../support/real-ovs.js';
 import { addTraceBridge, CORPUS_DIR, readCorpus, readExpected, traceFlows, type CorpusPacket } from '../corpus/corpus.js';
@@ -86,8 +88,39 @@ test('parse-pcap --vlan-limit=0 equals real ovs-ofctl parse-pcap', { skip: missi
   assertSameFlows(stdout.split('\n').slice(0, -1), real.split('\n').slice(0, -1), packets);
 });
 
+test('the ND fields the Flow line leaves out (nd_reserved, nd_options_type) match real OVS', { skip: missing ?? false }, async () => {
+  const real = ovs as RealOvs;
+  // One rule per value our extraction finds; tracing each ND packet on the
+  // real bridge must hit the rule that carries our values.
+  const key = L.newKey();
+  const nd = packets.filter((p) => {
+    flowExtract(p.data, 0, p.data.length, key, { vlanLimit: 1 });
+    return key[L.DL_TYPE] === 0x86dd && key[L.NW_PROTO] === 58 && key[L.NW_FRAG] === 0 && key[L.TP_DST] === 0
+      && (key[L.TP_SRC] === 135 || key[L.TP_SRC] === 136);
+  }).map((p) => {
+    flowExtract(p.data, 0, p.data.length, key, { vlanLimit: 1 });
+    const rule = `icmp6,icmp_type=${key[L.TP_SRC]},icmp_code=0,nd_reserved=${key[L.ND_RESERVED]},`
+      + `nd_options_type=${key[L.ND_OPTIONS_TYPE]}`;
+    return { packet: p, rule };
+  });
+  assert.ok(nd.length >= 20);
+  const rules = [...new Set(nd.map((n) => n.rule))];
+  const file = join(real.dir, 'nd.flows');
+  writeFileSync(file, rules.map((r, i) => `priority=${100 + i},${r},actions=drop`).join('\n') + '\n');
+  await real.run('ovs-ofctl', ['del-flows', 'br0']);
+  await real.run('ovs-ofctl', ['add-flows', 'br0', file]);
+  const problems: string[] = [];
+  for (const { packet, rule } of nd) {
+    const trace = await real.appctl('ofproto/trace', 'br0', 'in_port=1', packet.hex);
+    const hit = trace.split('\n').find((l) => /^ 0\. /.test(l)) ?? '(no table 0 line)';
+    if (!hit.includes(`${rule}, priority`)) problems.push(`${packet.name}: ours ${rule}\n  real hit: ${hit.trim()}`);
+  }
+  await real.run('ovs-ofctl', ['del-flows', 'br0']);
+  assert.deepEqual(problems, []);
+});
+
 test('the ovs-ts command runs parse-pcap over several files', async () => {
-  const bin = fileURLToPath(new URL('../../../bin/ovs-ts.js', import.meta.url));
+  const bin = fileURLToPath(new URL('../../../bin/ovs-ts', import.meta.url));
   const one = join(scratch, 'one.pcap');
   writeFileSync(one, encodePcap([{ data: packets[packets.length - 1].data, seconds: 0, nanoseconds: 0 }]));
   const { stdout } = await execFileAsync(process.execPath, [bin, 'ofctl', 'parse-pcap', '--in-port=LOCAL', one, one]);

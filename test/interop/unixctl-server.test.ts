@@ -119,3 +119,15 @@ test('real ovs-appctl: too few arguments gets the real daemon\'s wording', { ski
     status: 2,
   });
 });
+
+test('real ovs-appctl is still served after another client sent garbage', { skip: missing }, async () => {
+  const { createConnection } = await import('node:net');
+  for (const junk of ['garbage ', '{"id":1,"method":"version","params":"x"}', '{"id":1,"method":"vers']) {
+    const socket = createConnection(server.path);
+    await new Promise((r) => socket.once('connect', r));
+    socket.write(junk);
+    const ours = await appctl(['-t', server.path, 'version']);
+    assert.deepEqual(ours, { stdout: 'ovs-vswitchd (ovs-ts) 0.1.0\n', stderr: '', status: 0 });
+    socket.destroy();
+  }
+});
