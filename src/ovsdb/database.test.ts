@@ -84,6 +84,25 @@ test('deleting the last reference collects the row and clears weak references', 
   assert.equal(db.tables.get('Kid')!.rows.size, 0);
 });
 
+test('a row whose last reference goes with a weak map key stays, as in a live ovsdb-server', () => {
+  const schema = parseSchema({ name: 'w', tables: {
+    Root: { isRoot: true, columns: { m: { type: {
+      key: { type: 'uuid', refTable: 'Tag', refType: 'weak' }, value: { type: 'uuid', refTable: 'Kid' }, min: 0, max: 'unlimited' } } } },
+    Kid: { columns: { n: { type: 'integer' } } },
+    Tag: { isRoot: true, columns: {} },
+  } });
+  const db = new Database(schema);
+  done(db, [
+    { op: 'insert', table: 'Tag', row: {}, 'uuid-name': 't' },
+    { op: 'insert', table: 'Kid', row: { n: 1 }, 'uuid-name': 'k' },
+    { op: 'insert', table: 'Root', row: { m: ['map', [[['named-uuid', 't'], ['named-uuid', 'k']]]] } },
+  ]);
+  const { commit } = done(db, [{ op: 'delete', table: 'Tag', where: [] }]);
+  assert.deepEqual([...commit!.tables.keys()], ['Root', 'Tag']);
+  assert.equal(db.tables.get('Kid')!.rows.size, 1);
+  assert.equal(db.strongReferences.size, 0);
+});
+
 test('a wait that is not satisfied asks the caller to wait, then times out', () => {
   const db = new Database(SCHEMA);
   const forever = { op: 'wait', table: 'Root', where: [], columns: ['name'], until: '==', rows: [{ name: 'r' }] };

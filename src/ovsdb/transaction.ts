@@ -507,13 +507,14 @@ function precommit(txn: Txn): void {
     }
   }
   // Weak references to rows that are gone disappear from the referring
-  // column (a map loses the whole pair). A pair's strong value may have been
-  // the last reference to its row, so garbage collection runs again, and
-  // that may strand more weak references: repeat until nothing changes.
-  // Changed rows are always checked; other rows only when a table they
-  // point at lost rows in this transaction.
-  for (let cleaned = true; cleaned;) {
-    cleaned = false;
+  // column (a map loses the whole pair). Changed rows are always checked;
+  // other rows only when a table they point at lost rows in this
+  // transaction. A dropped pair's strong value may have been the last
+  // reference to its row: a live ovsdb-server keeps that row anyway (it is
+  // collected only when the log is replayed, which is why ovsdb-tool, which
+  // reloads its file each time, shows it gone), so no collection runs here;
+  // the reference counts still follow.
+  {
     const lostRows = new Set(txn.touched().filter((view) => [...view.changes.values()].includes(null)).map((view) => view.name));
     for (const table of schema.tables.values()) {
       const weak = weakColumns(table);
@@ -543,10 +544,8 @@ function precommit(txn: Txn): void {
         const cleanedRow = withData(row, changes);
         view.set(row.uuid, cleanedRow);
         adjust(row, cleanedRow, table);
-        cleaned = true;
       }
     }
-    collectGarbage();
   }
   // Index uniqueness comes last. Changed rows are checked among themselves
   // and against the committed index entries of rows left alone; a clash with
