@@ -12,6 +12,8 @@ import { isMapType, UNLIMITED_TEXT, type AtomicType, type BaseType, type ColumnT
 /**
  * One value: a number for integer and real, boolean, string, and for uuid the
  * lowercase canonical text. The column type says which; atoms carry no tag.
+ * TODO(#4): OVSDB integers are 64-bit, but JSON.parse (src/lib/jsonrpc.ts)
+ * rounds those beyond 2^53; exact ones need a BigInt-preserving JSON reader.
  */
 export type Atom = number | boolean | string;
 

@@ -483,19 +483,16 @@ function precommit(txn: Txn): void {
   }
   // Garbage collection: non-root rows that nothing references strongly any
   // more, repeated for the rows those pointed at.
-  const collectGarbage = (): void => {
-    while (candidates.length) {
-      const [name, uuid] = candidates.pop() as [string, string];
-      const table = schema.tables.get(name) as TableSchema;
-      if (table.isRoot || references(name, uuid) > 0) continue;
-      const view = txn.rows(name);
-      const row = view.get(uuid);
-      if (!row) continue;
-      view.delete(uuid);
-      adjust(row, null, table);
-    }
-  };
-  collectGarbage();
+  while (candidates.length) {
+    const [name, uuid] = candidates.pop() as [string, string];
+    const table = schema.tables.get(name) as TableSchema;
+    if (table.isRoot || references(name, uuid) > 0) continue;
+    const view = txn.rows(name);
+    const row = view.get(uuid);
+    if (!row) continue;
+    view.delete(uuid);
+    adjust(row, null, table);
+  }
   // maxRows counts rows after garbage collection and before weak references
   // are cleaned up: ovsdb-server reports a full table before a weak-reference
   // minimum (checked with the corpus).
@@ -512,39 +509,39 @@ function precommit(txn: Txn): void {
   // transaction. A dropped pair's strong value may have been the last
   // reference to its row: a live ovsdb-server keeps that row anyway (it is
   // collected only when the log is replayed, which is why ovsdb-tool, which
-  // reloads its file each time, shows it gone), so no collection runs here;
-  // the reference counts still follow.
-  {
-    const lostRows = new Set(txn.touched().filter((view) => [...view.changes.values()].includes(null)).map((view) => view.name));
-    for (const table of schema.tables.values()) {
-      const weak = weakColumns(table);
-      if (weak.length === 0) continue;
-      const scanAll = weak.some(({ targets }) => targets.some((target) => lostRows.has(target)));
-      const view = txn.rows(table.name);
-      const rows = scanAll ? [...view.values()] : [...view.changes.values()].filter((row): row is Row => row !== null);
-      for (const row of rows) {
-        const changes = new Map<string, Datum>();
-        for (const { column } of weak) {
-          const datum = row.data.get(column.name) as Datum;
-          const { key, value } = column.type;
-          const dangling = (base: BaseType | undefined, atom: Atom): boolean =>
-            isReference(base) && base.refType === 'weak' && !txn.rows(base.refTable).has(atom as string);
-          const keep = datum.keys.map((atom, i) => !dangling(key, atom) && !(datum.values && dangling(value, datum.values[i])));
-          const removed = keep.filter((kept) => !kept).length;
-          if (removed === 0) continue;
-          const keys = datum.keys.filter((_, i) => keep[i]);
-          if (keys.length < column.type.min) {
-            const inserted = view.original.has(row.uuid) ? '' : ' (inserted within this transaction)';
-            throw new OvsdbError('constraint violation',
-              `Deletion of ${removed} weak reference(s) to deleted (or never-existing) rows from column "${column.name}" in "${table.name}" row ${row.uuid}${inserted} caused this column to become empty, but constraints on this column disallow an empty column.`);
-          }
-          changes.set(column.name, datum.values ? { keys, values: datum.values.filter((_, i) => keep[i]) } : { keys });
+  // reloads its file each time, shows it gone), so no collection runs here.
+  // The server also keeps counting the dropped reference, so that row can
+  // never be deleted ("cannot delete ... 1 remaining reference(s)"); that
+  // leak is not copied: the counts here follow the data.
+  const lostRows = new Set(txn.touched().filter((view) => [...view.changes.values()].includes(null)).map((view) => view.name));
+  for (const table of schema.tables.values()) {
+    const weak = weakColumns(table);
+    if (weak.length === 0) continue;
+    const scanAll = weak.some(({ targets }) => targets.some((target) => lostRows.has(target)));
+    const view = txn.rows(table.name);
+    const rows = scanAll ? [...view.values()] : [...view.changes.values()].filter((row): row is Row => row !== null);
+    for (const row of rows) {
+      const changes = new Map<string, Datum>();
+      for (const { column } of weak) {
+        const datum = row.data.get(column.name) as Datum;
+        const { key, value } = column.type;
+        const dangling = (base: BaseType | undefined, atom: Atom): boolean =>
+          isReference(base) && base.refType === 'weak' && !txn.rows(base.refTable).has(atom as string);
+        const keep = datum.keys.map((atom, i) => !dangling(key, atom) && !(datum.values && dangling(value, datum.values[i])));
+        const removed = keep.filter((kept) => !kept).length;
+        if (removed === 0) continue;
+        const keys = datum.keys.filter((_, i) => keep[i]);
+        if (keys.length < column.type.min) {
+          const inserted = view.original.has(row.uuid) ? '' : ' (inserted within this transaction)';
+          throw new OvsdbError('constraint violation',
+            `Deletion of ${removed} weak reference(s) to deleted (or never-existing) rows from column "${column.name}" in "${table.name}" row ${row.uuid}${inserted} caused this column to become empty, but constraints on this column disallow an empty column.`);
         }
-        if (changes.size === 0) continue;
-        const cleanedRow = withData(row, changes);
-        view.set(row.uuid, cleanedRow);
-        adjust(row, cleanedRow, table);
+        changes.set(column.name, datum.values ? { keys, values: datum.values.filter((_, i) => keep[i]) } : { keys });
       }
+      if (changes.size === 0) continue;
+      const cleanedRow = withData(row, changes);
+      view.set(row.uuid, cleanedRow);
+      adjust(row, cleanedRow, table);
     }
   }
   // Index uniqueness comes last. Changed rows are checked among themselves
