@@ -223,7 +223,7 @@ function execute(txn: Txn, op: Json, index: number, count: number): JsonObject {
   switch (name) {
     case 'insert': {
       const table = lookupTable(txn, parser);
-      const rowJson = parser.get('row', 'object', true) as JsonObject | undefined;
+      const rowJson = parser.get('row', 'object') as JsonObject;
       const uuidName = parser.get('uuid-name', 'id', true) as string | undefined;
       const uuidJson = parser.get('uuid', 'string', true) as string | undefined;
       parser.finish();
@@ -246,7 +246,7 @@ function execute(txn: Txn, op: Json, index: number, count: number): JsonObject {
         uuid ??= symbol.uuid;
       }
       uuid ??= newUuid();
-      const values = parseRow(rowJson ?? {}, schema, txn);
+      const values = parseRow(rowJson, schema, txn);
       const row = withData({ uuid, version: newUuid(), data: defaultRowData(schema) }, values);
       for (const column of schema.columns.values()) {
         if (!column.name.startsWith('_')) checkDatum(row.data.get(column.name) as Datum, column.type);
@@ -328,7 +328,7 @@ function execute(txn: Txn, op: Json, index: number, count: number): JsonObject {
     case 'wait': {
       const table = lookupTable(txn, parser);
       const whereJson = parser.get('where', 'array');
-      const columnsJson = parser.get('columns', 'array');
+      const columnsJson = parser.get('columns', 'array', true);
       const until = parser.get('until', 'string');
       const rowsJson = parser.get('rows', 'array') as Json[];
       const timeout = parser.get('timeout', 'integer', true) as number | undefined;
@@ -336,7 +336,8 @@ function execute(txn: Txn, op: Json, index: number, count: number): JsonObject {
       const schema = table as TableSchema;
       if (until !== '==' && until !== '!=') throw syntaxError(until, '"until" must be "==" or "!="');
       const where = parseConditions(whereJson, schema, txn);
-      const columns = parseColumnList(columnsJson, schema) as string[];
+      // Without "columns", rows compare on every column, as in select.
+      const columns = parseColumnList(columnsJson, schema) ?? [...schema.columns.keys()];
       const key = (lookup: (column: string) => Datum): string => JSON.stringify(columns.map((column) => datumKey(lookup(column))));
       const expected = rowsJson.map((rowJson) => {
         if (!isJsonObject(rowJson)) throw syntaxError(rowJson, 'row must be JSON object');
