@@ -56,8 +56,10 @@ async function runOnServer(file: TransactFile, testCase: TransactCase): Promise<
 }
 
 for (const file of readTransactFiles()) {
-  for (const testCase of file.cases) {
-    const skip = missing ?? file.schemaMissing ?? (mayBlock(testCase) ? 'a wait in this case may block a live server' : false);
+  // A case whose wait could block a live server is left to ovsdb-wait.test.ts,
+  // which runs waits with real timeouts.
+  for (const testCase of file.cases.filter((c) => !mayBlock(c))) {
+    const skip = missing ?? file.schemaMissing ?? false;
     test(`ovsdb transact ${file.fileName}: ${testCase.name} matches a live ovsdb-server`, { skip, timeout: 60_000 }, async () => {
       assert.deepEqual(runOursTransact(file, testCase), normalizeResults(await runOnServer(file, testCase)));
     });
