@@ -60,6 +60,11 @@ export interface DatapathMeters {
 
 // --- Compiled form ----------------------------------------------------------------
 
+// Metadata runs of a burst key that need clearing before reuse (see loadMetadata()).
+const DIRTY_CT = 1;
+const DIRTY_TUNNEL = 2;
+const { CT_STATE, TUN_ID_HI, TUN_IPV4_DST, TUN_IPV6_DST, PACKET_FIRST } = L;
+
 const OP_OUTPUT = 1;
 const OP_USERSPACE = 2;
 const OP_SET = 3; // a = OVS_KEY_ATTR_*, value/mask = struct bytes
@@ -260,6 +265,10 @@ export class ActionExecutor {
   private readonly scratch = new Uint8Array(16);
   private random: number;
   private recircDepth = 0;
+  /** Per burst key: DIRTY_* runs that may hold a previous packet's values. */
+  private readonly dirty = new Uint8Array(32);
+  /** Set when actions write conntrack or tunnel words of a key. */
+  private metadataTouched = false;
   private nowMs = 0;
 
   constructor(options: ActionExecutorOptions) {
@@ -287,7 +296,7 @@ export class ActionExecutor {
       const key = this.batchKeys[i];
       const md = p.metadata;
       md[L.IN_PORT] = inPort;
-      for (let w = 0; w < L.PACKET_FIRST; w++) key[w] = md[w];
+      this.loadMetadata(md, key, i);
       p.inPort = inPort;
       this.extract(p, key);
       const flow = table.lookup(key);
@@ -297,7 +306,9 @@ export class ActionExecutor {
         continue;
       }
       flow.credit(1, p.size, key[L.TCP_FLAGS], this.nowMs);
+      this.metadataTouched = false;
       this.run(p, key, flow.actions, 0);
+      if (this.metadataTouched) this.dirty[i] = DIRTY_CT | DIRTY_TUNNEL;
     }
     batch.clear();
     this.ports.flush();
@@ -311,6 +322,37 @@ export class ActionExecutor {
   execute(packet: Packet, key: Uint32Array, actions: CompiledActions): void {
     this.nowMs = timeMsec();
     this.run(packet, key, actions, 0);
+  }
+
+  /**
+   * Copies a packet's receive metadata into burst key `slot`. Copying all 53
+   * words costs more than extraction on this hardware, so the conntrack and
+   * tunnel runs are copied only when present (ct_state set, a tunnel
+   * destination set) and cleared only when the slot's last user dirtied them.
+   */
+  private loadMetadata(md: Uint32Array, key: Uint32Array, slot: number): void {
+    key[0] = md[0];
+    key[1] = md[1];
+    key[2] = md[2];
+    key[3] = md[3];
+    key[4] = md[4];
+    key[5] = md[5];
+    let dirty = this.dirty[slot];
+    if (md[CT_STATE] !== 0) {
+      for (let w = CT_STATE; w < TUN_ID_HI; w++) key[w] = md[w];
+      dirty |= DIRTY_CT;
+    } else if ((dirty & DIRTY_CT) !== 0) {
+      for (let w = CT_STATE; w < TUN_ID_HI; w++) key[w] = 0;
+      dirty &= ~DIRTY_CT;
+    }
+    if ((md[TUN_IPV4_DST] | md[TUN_IPV6_DST] | md[TUN_IPV6_DST + 1] | md[TUN_IPV6_DST + 2] | md[TUN_IPV6_DST + 3]) !== 0) {
+      for (let w = TUN_ID_HI; w < PACKET_FIRST; w++) key[w] = md[w];
+      dirty |= DIRTY_TUNNEL;
+    } else if ((dirty & DIRTY_TUNNEL) !== 0) {
+      for (let w = TUN_ID_HI; w < PACKET_FIRST; w++) key[w] = 0;
+      dirty &= ~DIRTY_TUNNEL;
+    }
+    this.dirty[slot] = dirty;
   }
 
   /** Extracts the key's header words from the packet and sets the packet's layer offsets. */
@@ -361,6 +403,7 @@ export class ActionExecutor {
           break;
         }
         case OP_SET_TUNNEL: {
+          this.metadataTouched = true;
           const words = op.words as Uint32Array;
           for (let w = 0; w < words.length; w++) {
             key[L.TUN_ID_HI + w] = words[w];
@@ -417,6 +460,7 @@ export class ActionExecutor {
           p.release();
           return;
         case OP_CT_CLEAR:
+          this.metadataTouched = true;
           for (let w = L.CT_STATE; w <= L.CT_TP_DST; w++) {
             key[w] = 0;
             p.metadata[w] = 0;

@@ -87,6 +87,7 @@ test('masks are re-sorted by hit count, most hit first', () => {
 test('the EMC never returns a removed or replaced flow', () => {
   const t = new FlowTable<string>({ emcInsertInverseProbability: 1 });
   t.insert(match(1), 'a');
+  t.insert(match(2, 7), 'other mask'); // the EMC serves tables of two masks or more
   const key = packetKey(1, 7);
   const first = t.lookup(key);
   assert.equal(t.lookup(key), first);

@@ -1,6 +1,6 @@
 // The datapath's flow table: megaflows (a masked key and its actions) in one
 // hash table per distinct mask, searched mask by mask in hit-count order,
-// behind an exact-match cache (EMC) keyed by the whole packet key. The flow
+// behind an exact-match cache (EMC) keyed by the key words some mask uses. The flow
 // family handlers insert, get, remove and dump through it; the packet path
 // calls lookup() per packet. Dumps keep no state here: a dump position is a
 // slot number the caller carries in its netlink dump request.
@@ -9,31 +9,32 @@ import { EEXIST, EINVAL, ENOENT } from '../lib/errno.js';
 import { hashAdd, hashFinish } from '../lib/hash.js';
 import * as L from '../flow/layout.js';
 
-/**
- * Words of a datapath key that lookup and the EMC look at. The pipeline words
- * after PACKET_END (metadata, registers) belong to ofproto and stay zero in
- * the datapath; tunnel option bytes (TUN_METADATA) are compared too.
- */
-const EMC_COMPARE_WORDS = L.PACKET_END;
-/** The EMC hashes these words only (the ones that vary between packets); it compares the whole key. */
-const EMC_HASH_WORDS = Int32Array.from([
-  L.IN_PORT, L.RECIRC_ID, L.DL_DST_LO, L.DL_SRC_LO, L.DL_TYPE, L.VLAN0, L.NW_SRC, L.NW_DST,
-  L.IPV6_SRC + 3, L.IPV6_DST + 3, L.NW_PROTO, L.TP_SRC, L.TP_DST, L.TUN_ID_LO, L.TUN_IPV4_SRC, L.MPLS_LSE0,
-]);
-/** EMC entries: 8192, as OVS's EM_FLOW_HASH_ENTRIES; two candidate slots per key. */
+/** EMC entries: 8192, as OVS's EM_FLOW_HASH_ENTRIES; two candidate entries per key. */
 const EMC_ENTRIES = 8192;
 const EMC_MASK = EMC_ENTRIES - 1;
 /** Lookups between two re-sorts of the mask list by hit count. */
 const MASK_SORT_INTERVAL = 16384;
 const HASH_BASIS = 0x5eed;
 
-/** One distinct mask and the hash table of the flows that use it. */
-export class FlowMask {
+/**
+ * One distinct mask and the hash table of the flows that use it. Entries
+ * keep only the words the mask touches, packed, so that a probe reads a few
+ * adjacent words rather than a whole 186-word key somewhere on the heap.
+ */
+export class FlowMask<A = unknown> {
   readonly mask: Uint32Array;
   /** The key words this mask touches (nonzero mask words), ascending: what its hash and compare visit. */
   readonly words: Int32Array;
-  /** Chain heads (flow slots, -1 empty), a power of two long. */
+  /** mask[words[i]], packed like the entries. */
+  readonly maskWords: Uint32Array;
+  /** Chain heads (entries, -1 empty), a power of two long. */
   buckets: Int32Array;
+  /** Per entry: hash of the masked key, next entry in its chain, packed masked key, flow (null when free). */
+  entryHash = new Uint32Array(16);
+  entryNext = new Int32Array(16);
+  entryKeys: Uint32Array;
+  entryFlows: (DpFlow<A> | null)[] = [];
+  freeEntries: number[] = [];
   /** Flows using this mask. */
   flowCount = 0;
   /** Lookups that ended in this mask's table since the last re-sort (the sort key). */
@@ -44,21 +45,92 @@ export class FlowMask {
     let n = 0;
     for (let i = 0; i < L.KEY_WORDS; i++) if (mask[i] !== 0) n++;
     this.words = new Int32Array(n);
+    this.maskWords = new Uint32Array(n);
     n = 0;
-    for (let i = 0; i < L.KEY_WORDS; i++) if (mask[i] !== 0) this.words[n++] = i;
+    for (let i = 0; i < L.KEY_WORDS; i++) {
+      if (mask[i] !== 0) {
+        this.words[n] = i;
+        this.maskWords[n++] = mask[i];
+      }
+    }
     this.buckets = new Int32Array(16).fill(-1);
+    this.entryKeys = new Uint32Array(16 * n);
   }
 
   /** Hash of (key & mask) over the words this mask touches. */
   hashKey(key: Uint32Array): number {
     const words = this.words;
-    const mask = this.mask;
+    const mw = this.maskWords;
     let hash = HASH_BASIS;
-    for (let i = 0; i < words.length; i++) {
-      const w = words[i];
-      hash = hashAdd(hash, key[w] & mask[w]);
-    }
+    for (let i = 0; i < words.length; i++) hash = hashAdd(hash, key[words[i]] & mw[i]);
     return hashFinish(hash, words.length * 4);
+  }
+
+  /** The flow whose masked key equals (key & mask), given that hash. */
+  find(key: Uint32Array, hash: number): DpFlow<A> | null {
+    const words = this.words;
+    const mw = this.maskWords;
+    const n = words.length;
+    const keys = this.entryKeys;
+    let e = this.buckets[hash & (this.buckets.length - 1)];
+    while (e >= 0) {
+      if (this.entryHash[e] === hash) {
+        const base = e * n;
+        let i = 0;
+        while (i < n && keys[base + i] === ((key[words[i]] & mw[i]) >>> 0)) i++;
+        if (i === n) return this.entryFlows[e];
+      }
+      e = this.entryNext[e];
+    }
+    return null;
+  }
+
+  /** Adds `flow` (its key already masked); returns its entry. */
+  add(flow: DpFlow<A>): number {
+    let e = this.freeEntries.pop() ?? -1;
+    if (e < 0) {
+      e = this.entryFlows.length;
+      this.entryFlows.push(null);
+      if (e >= this.entryHash.length) {
+        const capacity = this.entryHash.length * 2;
+        this.entryHash = grow(this.entryHash, new Uint32Array(capacity));
+        this.entryNext = grow(this.entryNext, new Int32Array(capacity));
+        this.entryKeys = grow(this.entryKeys, new Uint32Array(capacity * this.words.length));
+      }
+    }
+    const n = this.words.length;
+    for (let i = 0; i < n; i++) this.entryKeys[e * n + i] = flow.key[this.words[i]];
+    const hash = this.hashKey(flow.key);
+    this.entryHash[e] = hash;
+    this.entryFlows[e] = flow;
+    if (++this.flowCount > this.buckets.length) this.rehash(this.buckets.length * 2);
+    const b = hash & (this.buckets.length - 1);
+    this.entryNext[e] = this.buckets[b];
+    this.buckets[b] = e;
+    return e;
+  }
+
+  remove(e: number): void {
+    unlinkChain(this.buckets, this.entryNext, this.entryHash[e] & (this.buckets.length - 1), e);
+    this.entryFlows[e] = null;
+    this.freeEntries.push(e);
+    this.flowCount--;
+  }
+
+  private rehash(size: number): void {
+    const old = this.buckets;
+    const buckets = new Int32Array(size).fill(-1);
+    for (let b = 0; b < old.length; b++) {
+      let e = old[b];
+      while (e >= 0) {
+        const next = this.entryNext[e];
+        const nb = this.entryHash[e] & (size - 1);
+        this.entryNext[e] = buckets[nb];
+        buckets[nb] = e;
+        e = next;
+      }
+    }
+    this.buckets = buckets;
   }
 }
 
@@ -70,7 +142,7 @@ export class FlowMask {
 export class DpFlow<A> {
   /** The key, masked: key bits outside the mask are cleared at insert, as Linux masks them. */
   readonly key: Uint32Array;
-  readonly flowMask: FlowMask;
+  readonly flowMask: FlowMask<A>;
   /** The flow's actions, in whatever form the datapath executes (replaced in place by a modify). */
   actions: A;
   /** 128-bit UFID as 4 words, or all zero when the flow was installed without one. */
@@ -84,8 +156,10 @@ export class DpFlow<A> {
   tcpFlags = 0;
   /** Index in the table's slot arrays; -1 once removed. */
   slot: number;
+  /** Index in its mask's entries. */
+  entry = -1;
 
-  constructor(key: Uint32Array, flowMask: FlowMask, actions: A, ufid: Uint32Array, hasUfid: boolean, slot: number) {
+  constructor(key: Uint32Array, flowMask: FlowMask<A>, actions: A, ufid: Uint32Array, hasUfid: boolean, slot: number) {
     this.key = key;
     this.flowMask = flowMask;
     this.actions = actions;
@@ -144,27 +218,32 @@ export interface FlowTableStats {
 }
 
 export interface FlowTableOptions {
-  /** 1 in this many megaflow hits also fill the EMC (OVS's emc-insert-inv-prob, default 100); 0 disables the EMC. */
+  /**
+   * 1 in this many megaflow hits also fill the EMC (OVS's emc-insert-inv-prob,
+   * default 100); 0 disables the EMC. With a single mask the EMC stands aside:
+   * probing it would cost as much as probing the mask.
+   */
   emcInsertInverseProbability?: number;
 }
 
 export class FlowTable<A> {
   /** Masks in lookup order (most hit first after each re-sort). */
-  private masks: FlowMask[] = [];
-  /** Flows by slot; null for a free slot. */
+  private masks: FlowMask<A>[] = [];
+  /** Flows by slot (the dump order); null for a free slot. */
   private flows: (DpFlow<A> | null)[] = [];
-  /** Per slot: hash of the masked key, next slot in its mask chain, next slot in its UFID chain. */
-  private slotHash = new Uint32Array(0);
-  private slotNext = new Int32Array(0);
+  /** Per slot: next slot in its UFID chain. */
   private ufidNext = new Int32Array(0);
   private ufidBuckets = new Int32Array(64).fill(-1);
   private freeSlots: number[] = [];
   private flowCount = 0;
   private ufidCount = 0;
 
-  // EMC: flow per entry and a copy of the key words it was filled with.
-  private readonly emcFlows: (DpFlow<A> | null)[];
-  private readonly emcKeys: Uint32Array;
+  // EMC. Two packet keys that agree on every word some mask touches find the
+  // same flow, so the EMC hashes and compares only those words (the union of
+  // the masks' words), and is emptied whenever that union changes.
+  private emcWords = new Int32Array(0);
+  private emcFlows: (DpFlow<A> | null)[];
+  private emcKeys = new Uint32Array(0);
   private readonly emcInverse: number;
   private emcCounter = 0;
 
@@ -176,9 +255,7 @@ export class FlowTable<A> {
 
   constructor(options: FlowTableOptions = {}) {
     this.emcInverse = options.emcInsertInverseProbability ?? 100;
-    const entries = this.emcInverse > 0 ? EMC_ENTRIES : 0;
-    this.emcFlows = new Array<DpFlow<A> | null>(entries).fill(null);
-    this.emcKeys = new Uint32Array(entries * EMC_COMPARE_WORDS);
+    this.emcFlows = new Array<DpFlow<A> | null>(this.emcInverse > 0 ? EMC_ENTRIES : 0).fill(null);
   }
 
   // --- Packet path ------------------------------------------------------------
@@ -189,22 +266,21 @@ export class FlowTable<A> {
    */
   lookup(key: Uint32Array): DpFlow<A> | null {
     if (++this.lookupsSinceSort >= MASK_SORT_INTERVAL) this.sortMasks();
+    const useEmc = this.emcInverse > 0 && this.masks.length > 1;
     let emcHash = 0;
-    const useEmc = this.emcInverse > 0 && this.tunMetadataAbsent(key);
     if (useEmc) {
+      const words = this.emcWords;
       let h = HASH_BASIS;
-      for (let i = 0; i < EMC_HASH_WORDS.length; i++) h = hashAdd(h, key[EMC_HASH_WORDS[i]]);
-      emcHash = hashFinish(h, EMC_HASH_WORDS.length * 4);
-      const e1 = emcHash & EMC_MASK;
-      const f1 = this.emcFlows[e1];
-      if (f1 !== null && f1.slot >= 0 && this.emcKeyEquals(e1, key)) {
+      for (let i = 0; i < words.length; i++) h = hashAdd(h, key[words[i]]);
+      emcHash = hashFinish(h, words.length * 4);
+      const f1 = this.emcFlows[emcHash & EMC_MASK];
+      if (f1 !== null && this.emcKeyEquals(emcHash & EMC_MASK, key) && f1.slot >= 0) {
         this.hits++;
         this.emcHits++;
         return f1;
       }
-      const e2 = (emcHash >>> 16) & EMC_MASK;
-      const f2 = this.emcFlows[e2];
-      if (f2 !== null && f2.slot >= 0 && this.emcKeyEquals(e2, key)) {
+      const f2 = this.emcFlows[(emcHash >>> 16) & EMC_MASK];
+      if (f2 !== null && this.emcKeyEquals((emcHash >>> 16) & EMC_MASK, key) && f2.slot >= 0) {
         this.hits++;
         this.emcHits++;
         return f2;
@@ -213,7 +289,7 @@ export class FlowTable<A> {
     const masks = this.masks;
     for (let m = 0; m < masks.length; m++) {
       const fm = masks[m];
-      const flow = this.findInMask(fm, key, fm.hashKey(key));
+      const flow = fm.find(key, fm.hashKey(key));
       if (flow !== null) {
         fm.hits++;
         this.hits++;
@@ -229,14 +305,12 @@ export class FlowTable<A> {
     return null;
   }
 
-  private tunMetadataAbsent(key: Uint32Array): boolean {
-    return (key[L.TUN_METADATA_PRESENT_HI] | key[L.TUN_METADATA_PRESENT_LO]) === 0;
-  }
-
   private emcKeyEquals(entry: number, key: Uint32Array): boolean {
+    const words = this.emcWords;
+    const n = words.length;
     const keys = this.emcKeys;
-    const base = entry * EMC_COMPARE_WORDS;
-    for (let i = 0; i < EMC_COMPARE_WORDS; i++) if (keys[base + i] !== key[i]) return false;
+    const base = entry * n;
+    for (let i = 0; i < n; i++) if (keys[base + i] !== key[words[i]]) return false;
     return true;
   }
 
@@ -250,30 +324,10 @@ export class FlowTable<A> {
       if (f2 === null || f2.slot < 0) entry = other;
     }
     this.emcFlows[entry] = flow;
+    const words = this.emcWords;
+    const n = words.length;
     const keys = this.emcKeys;
-    const base = entry * EMC_COMPARE_WORDS;
-    for (let i = 0; i < EMC_COMPARE_WORDS; i++) keys[base + i] = key[i];
-  }
-
-  /** The flow of `fm` whose masked key equals (key & mask), given that hash. */
-  private findInMask(fm: FlowMask, key: Uint32Array, hash: number): DpFlow<A> | null {
-    const words = fm.words;
-    const mask = fm.mask;
-    let s = fm.buckets[hash & (fm.buckets.length - 1)];
-    while (s >= 0) {
-      if (this.slotHash[s] === hash) {
-        const flow = this.flows[s] as DpFlow<A>;
-        const fk = flow.key;
-        let i = 0;
-        for (; i < words.length; i++) {
-          const w = words[i];
-          if (fk[w] !== (key[w] & mask[w])) break;
-        }
-        if (i === words.length) return flow;
-      }
-      s = this.slotNext[s];
-    }
-    return null;
+    for (let i = 0; i < n; i++) keys[entry * n + i] = key[words[i]];
   }
 
   /** Orders masks by hits since the last sort (insertion sort: no allocation), then restarts the counts. */
@@ -329,13 +383,7 @@ export class FlowTable<A> {
     const flow = new DpFlow<A>(key, fm, actions, flowUfid, ufid !== undefined, slot);
     this.flows[slot] = flow;
     this.flowCount++;
-    fm.flowCount++;
-    const hash = fm.hashKey(key);
-    this.slotHash[slot] = hash;
-    if (fm.flowCount > fm.buckets.length) this.rehashMask(fm, fm.buckets.length * 2);
-    const b = hash & (fm.buckets.length - 1);
-    this.slotNext[slot] = fm.buckets[b];
-    fm.buckets[b] = slot;
+    flow.entry = fm.add(flow);
     if (flow.hasUfid) this.ufidLink(flow);
     return 0;
   }
@@ -344,7 +392,7 @@ export class FlowTable<A> {
   getExact(match: { readonly key: Uint32Array; readonly mask: Uint32Array }): DpFlow<A> | null {
     const fm = this.findMask(match.mask);
     if (fm === null) return null;
-    return this.findInMask(fm, match.key, fm.hashKey(match.key));
+    return fm.find(match.key, fm.hashKey(match.key));
   }
 
   getByUfid(ufid: Uint32Array): DpFlow<A> | null {
@@ -362,7 +410,7 @@ export class FlowTable<A> {
     const slot = flow.slot;
     if (slot < 0 || this.flows[slot] !== flow) return ENOENT;
     const fm = flow.flowMask;
-    unlinkChain(fm.buckets, this.slotNext, this.slotHash[slot] & (fm.buckets.length - 1), slot);
+    fm.remove(flow.entry);
     if (flow.hasUfid) {
       unlinkChain(this.ufidBuckets, this.ufidNext, ufidHash(flow.ufid) & (this.ufidBuckets.length - 1), slot);
       this.ufidCount--;
@@ -371,7 +419,10 @@ export class FlowTable<A> {
     flow.slot = -1;
     this.freeSlots.push(slot);
     this.flowCount--;
-    if (--fm.flowCount === 0) this.masks.splice(this.masks.indexOf(fm), 1);
+    if (fm.flowCount === 0) {
+      this.masks.splice(this.masks.indexOf(fm), 1);
+      this.masksChanged();
+    }
     return 0;
   }
 
@@ -380,14 +431,12 @@ export class FlowTable<A> {
     for (const flow of this.flows) if (flow !== null) flow.slot = -1;
     this.masks = [];
     this.flows = [];
-    this.slotHash = new Uint32Array(0);
-    this.slotNext = new Int32Array(0);
     this.ufidNext = new Int32Array(0);
     this.ufidBuckets = new Int32Array(64).fill(-1);
     this.freeSlots = [];
     this.flowCount = 0;
     this.ufidCount = 0;
-    this.emcFlows.fill(null);
+    this.masksChanged();
   }
 
   /**
@@ -424,13 +473,13 @@ export class FlowTable<A> {
   }
 
   /** The masks in their current lookup order (tests, debugging). */
-  maskList(): readonly FlowMask[] {
+  maskList(): readonly FlowMask<A>[] {
     return this.masks;
   }
 
   // --- Internals ----------------------------------------------------------------
 
-  private findMask(mask: Uint32Array): FlowMask | null {
+  private findMask(mask: Uint32Array): FlowMask<A> | null {
     for (const fm of this.masks) {
       let i = 0;
       for (; i < L.KEY_WORDS; i++) if (fm.mask[i] !== mask[i]) break;
@@ -439,42 +488,33 @@ export class FlowTable<A> {
     return null;
   }
 
-  private maskFor(mask: Uint32Array): FlowMask {
+  private maskFor(mask: Uint32Array): FlowMask<A> {
     const found = this.findMask(mask);
     if (found !== null) return found;
-    const fm = new FlowMask(Uint32Array.from(mask));
+    const fm = new FlowMask<A>(Uint32Array.from(mask));
     this.masks.push(fm);
+    this.masksChanged();
     return fm;
+  }
+
+  /** Recomputes the EMC's words (the union of the masks' words) and empties it. */
+  private masksChanged(): void {
+    const used = new Uint8Array(L.KEY_WORDS);
+    for (const fm of this.masks) for (const w of fm.words) used[w] = 1;
+    const words: number[] = [];
+    for (let w = 0; w < L.KEY_WORDS; w++) if (used[w] !== 0) words.push(w);
+    this.emcWords = Int32Array.from(words);
+    this.emcFlows.fill(null);
+    this.emcKeys = new Uint32Array(this.emcFlows.length * words.length);
   }
 
   private allocSlot(): number {
     const free = this.freeSlots.pop();
     if (free !== undefined) return free;
     const slot = this.flows.length;
-    if (slot >= this.slotHash.length) {
-      const capacity = Math.max(64, this.slotHash.length * 2);
-      this.slotHash = grow(this.slotHash, new Uint32Array(capacity));
-      this.slotNext = grow(this.slotNext, new Int32Array(capacity));
-      this.ufidNext = grow(this.ufidNext, new Int32Array(capacity));
-    }
+    if (slot >= this.ufidNext.length) this.ufidNext = grow(this.ufidNext, new Int32Array(Math.max(64, slot * 2)));
     this.flows.push(null);
     return slot;
-  }
-
-  private rehashMask(fm: FlowMask, size: number): void {
-    const old = fm.buckets;
-    const buckets = new Int32Array(size).fill(-1);
-    for (let b = 0; b < old.length; b++) {
-      let s = old[b];
-      while (s >= 0) {
-        const next = this.slotNext[s];
-        const nb = this.slotHash[s] & (size - 1);
-        this.slotNext[s] = buckets[nb];
-        buckets[nb] = s;
-        s = next;
-      }
-    }
-    fm.buckets = buckets;
   }
 
   private ufidLink(flow: DpFlow<A>): void {
