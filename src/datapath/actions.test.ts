@@ -398,3 +398,41 @@ test('compileActions() refuses what the kernel refuses', () => {
   for (let i = 0; i < 20; i++) nested = [{ type: 'clone', actions: nested }];
   assert.equal(compileActions(nested), EINVAL);
 });
+
+test('receive() carries tunnel metadata into the key and clears it for the next packet in that slot', () => {
+  const h = new Harness();
+  const tunnelled = new Match();
+  tunnelled.setExact(L.TUN_IPV4_DST, 0xc0000201);
+  tunnelled.setExact(L.TUN_ID_LO, 0);
+  tunnelled.setExact(L.CT_STATE, 0);
+  tunnelled.setExact(L.IN_PORT, 1);
+  h.addFlow(tunnelled, [{ type: 'output', port: 7 }]);
+  const plain = new Match();
+  plain.setExact(L.TUN_IPV4_DST, 0);
+  plain.setExact(L.TUN_ID_LO, 0);
+  plain.setExact(L.CT_STATE, 0);
+  plain.setExact(L.IN_PORT, 1);
+  h.addFlow(plain, [{ type: 'output', port: 8 }]);
+  const batch = new PacketBatch();
+  const send = (tunnelDst: number): void => {
+    const p = h.pool.get() as Packet;
+    p.setData(buildPacket(TCP));
+    p.metadata[L.TUN_IPV4_DST] = tunnelDst;
+    batch.add(p);
+    h.executor.receive(batch, 1);
+  };
+  send(0xc0000201);
+  send(0);
+  // A flow that sets a tunnel dirties the slot too.
+  const tunnel = concat([12, 0, O.OVS_TUNNEL_KEY_ATTR_ID, 0, 0, 0, 0, 0, 0, 0, 0, 9]);
+  const any = new Match();
+  any.setExact(L.IN_PORT, 2);
+  h.addFlow(any, [{ type: 'set', attr: O.OVS_KEY_ATTR_TUNNEL, data: tunnel }, { type: 'output', port: 9 }]);
+  const p = h.pool.get() as Packet;
+  p.setData(buildPacket(TCP));
+  batch.add(p);
+  h.executor.receive(batch, 2);
+  send(0);
+  assert.deepEqual(h.sent.map((s) => s.port), [7, 8, 9, 8]);
+  assert.equal(h.misses.length, 0);
+});
