@@ -198,3 +198,17 @@ test('100,000 flows dump in requests of 100 with nothing kept between them', () 
   assert.equal(t.lookup(packetKey(1, 77_777))?.actions, 77_777);
   assert.equal(t.getByUfid(ufid(12_345))?.actions, 12_345);
 });
+
+test('lookup() finds flows under 300 masks, more than the mask cache can name', () => {
+  const t = new FlowTable<number>();
+  for (let i = 1; i <= 300; i++) assert.equal(t.insert(match(i, 0, i), i), 0);
+  assert.equal(t.stats().masks, 300);
+  for (let round = 0; round < 3; round++) {
+    for (let i = 1; i <= 300; i++) assert.equal(t.lookup(packetKey(i, 0))?.actions, i);
+    assert.equal(t.lookup(packetKey(5, 0xffffffff)), null);
+  }
+  t.remove(t.getExact(match(7, 0, 7)) as DpFlow<number>);
+  assert.equal(t.lookup(packetKey(7, 0)), null);
+  assert.equal(t.insert(match(301, 0, 301), 301), 0);
+  assert.equal(t.lookup(packetKey(301, 0))?.actions, 301);
+});

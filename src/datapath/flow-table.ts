@@ -12,6 +12,8 @@ import * as L from '../flow/layout.js';
 /** EMC entries: 8192, as OVS's EM_FLOW_HASH_ENTRIES; two candidate entries per key. */
 const EMC_ENTRIES = 8192;
 const EMC_MASK = EMC_ENTRIES - 1;
+/** The mask cache has 2^(32 - MASK_CACHE_SHIFT) one-byte entries, indexed by the top bits of the key's hash. */
+const MASK_CACHE_SHIFT = 14;
 /** Lookups between two re-sorts of the mask list by hit count. */
 const MASK_SORT_INTERVAL = 16384;
 const HASH_BASIS = 0x5eed;
@@ -39,6 +41,8 @@ export class FlowMask<A = unknown> {
   flowCount = 0;
   /** Lookups that ended in this mask's table since the last re-sort (the sort key). */
   hits = 0;
+  /** 1-255 while the table's mask cache may name this mask; 0 when it has no id (mask number 256 on). */
+  id = 0;
 
   constructor(mask: Uint32Array) {
     this.mask = mask;
@@ -246,6 +250,10 @@ export class FlowTable<A> {
   private emcKeys = new Uint32Array(0);
   private readonly emcInverse: number;
   private emcCounter = 0;
+  /** Mask cache: per hash of the key's mask words, the id of the mask that matched last (0: none). */
+  private readonly maskCache = new Uint8Array(1 << (32 - MASK_CACHE_SHIFT));
+  /** Masks by id; entry 0 and the ids of removed masks are null. */
+  private readonly masksById: (FlowMask<A> | null)[] = new Array<FlowMask<A> | null>(256).fill(null);
 
   private hits = 0;
   private missed = 0;
@@ -266,43 +274,60 @@ export class FlowTable<A> {
    */
   lookup(key: Uint32Array): DpFlow<A> | null {
     if (++this.lookupsSinceSort >= MASK_SORT_INTERVAL) this.sortMasks();
-    const useEmc = this.emcInverse > 0 && this.masks.length > 1;
-    let emcHash = 0;
-    if (useEmc) {
+    const masks = this.masks;
+    // With one mask, probing it is as cheap as the EMC or the mask cache would be.
+    const multi = masks.length > 1;
+    let keyHash = 0;
+    let hinted = 0;
+    if (multi) {
       const words = this.emcWords;
       let h = HASH_BASIS;
       for (let i = 0; i < words.length; i++) h = hashAdd(h, key[words[i]]);
-      emcHash = hashFinish(h, words.length * 4);
-      const f1 = this.emcFlows[emcHash & EMC_MASK];
-      if (f1 !== null && this.emcKeyEquals(emcHash & EMC_MASK, key) && f1.slot >= 0) {
-        this.hits++;
-        this.emcHits++;
-        return f1;
+      keyHash = hashFinish(h, words.length * 4);
+      if (this.emcInverse > 0) {
+        const f1 = this.emcFlows[keyHash & EMC_MASK];
+        if (f1 !== null && this.emcKeyEquals(keyHash & EMC_MASK, key) && f1.slot >= 0) {
+          this.hits++;
+          this.emcHits++;
+          return f1;
+        }
+        const f2 = this.emcFlows[(keyHash >>> 16) & EMC_MASK];
+        if (f2 !== null && this.emcKeyEquals((keyHash >>> 16) & EMC_MASK, key) && f2.slot >= 0) {
+          this.hits++;
+          this.emcHits++;
+          return f2;
+        }
       }
-      const f2 = this.emcFlows[(emcHash >>> 16) & EMC_MASK];
-      if (f2 !== null && this.emcKeyEquals((emcHash >>> 16) & EMC_MASK, key) && f2.slot >= 0) {
-        this.hits++;
-        this.emcHits++;
-        return f2;
+      // The mask cache: the mask that last matched a key of this hash, tried first.
+      const hint = this.masksById[this.maskCache[keyHash >>> MASK_CACHE_SHIFT]];
+      if (hint !== null) {
+        const flow = hint.find(key, hint.hashKey(key));
+        if (flow !== null) return this.megaflowHit(hint, 1, flow, key, keyHash);
+        hinted = hint.id;
       }
     }
-    const masks = this.masks;
     for (let m = 0; m < masks.length; m++) {
       const fm = masks[m];
+      if (hinted !== 0 && fm.id === hinted) continue;
       const flow = fm.find(key, fm.hashKey(key));
       if (flow !== null) {
-        fm.hits++;
-        this.hits++;
-        this.maskHits += m + 1;
-        if (useEmc && ++this.emcCounter >= this.emcInverse) {
-          this.emcCounter = 0;
-          this.emcInsert(emcHash, key, flow);
-        }
-        return flow;
+        if (multi) this.maskCache[keyHash >>> MASK_CACHE_SHIFT] = fm.id;
+        return this.megaflowHit(fm, hinted > 0 ? m + 2 : m + 1, flow, key, keyHash);
       }
     }
     this.missed++;
     return null;
+  }
+
+  private megaflowHit(fm: FlowMask<A>, probes: number, flow: DpFlow<A>, key: Uint32Array, keyHash: number): DpFlow<A> {
+    fm.hits++;
+    this.hits++;
+    this.maskHits += probes;
+    if (this.emcInverse > 0 && this.masks.length > 1 && ++this.emcCounter >= this.emcInverse) {
+      this.emcCounter = 0;
+      this.emcInsert(keyHash, key, flow);
+    }
+    return flow;
   }
 
   private emcKeyEquals(entry: number, key: Uint32Array): boolean {
@@ -421,6 +446,7 @@ export class FlowTable<A> {
     this.flowCount--;
     if (fm.flowCount === 0) {
       this.masks.splice(this.masks.indexOf(fm), 1);
+      if (fm.id !== 0) this.masksById[fm.id] = null;
       this.masksChanged();
     }
     return 0;
@@ -430,6 +456,7 @@ export class FlowTable<A> {
   flush(): void {
     for (const flow of this.flows) if (flow !== null) flow.slot = -1;
     this.masks = [];
+    this.masksById.fill(null);
     this.flows = [];
     this.ufidNext = new Int32Array(0);
     this.ufidBuckets = new Int32Array(64).fill(-1);
@@ -492,6 +519,13 @@ export class FlowTable<A> {
     const found = this.findMask(mask);
     if (found !== null) return found;
     const fm = new FlowMask<A>(Uint32Array.from(mask));
+    for (let id = 1; id < 256; id++) {
+      if (this.masksById[id] === null) {
+        this.masksById[id] = fm;
+        fm.id = id;
+        break;
+      }
+    }
     this.masks.push(fm);
     this.masksChanged();
     return fm;
@@ -505,6 +539,7 @@ export class FlowTable<A> {
     for (let w = 0; w < L.KEY_WORDS; w++) if (used[w] !== 0) words.push(w);
     this.emcWords = Int32Array.from(words);
     this.emcFlows.fill(null);
+    this.maskCache.fill(0);
     this.emcKeys = new Uint32Array(this.emcFlows.length * words.length);
   }
 
