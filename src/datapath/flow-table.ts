@@ -107,7 +107,7 @@ export class FlowMask<A = unknown> {
     const hash = this.hashKey(flow.key);
     this.entryHash[e] = hash;
     this.entryFlows[e] = flow;
-    if (++this.flowCount > this.buckets.length) this.rehash(this.buckets.length * 2);
+    if (++this.flowCount > this.buckets.length >> 1) this.rehash(this.buckets.length * 2);
     const b = hash & (this.buckets.length - 1);
     this.entryNext[e] = this.buckets[b];
     this.buckets[b] = e;
