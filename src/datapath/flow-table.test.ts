@@ -129,6 +129,12 @@ test('flow statistics count packets, bytes, TCP flags and last use, and clear', 
   assert.deepEqual([flow.packets, flow.bytes, flow.tcpFlags, flow.usedMs], [2, 1564, 0x12, 2000]);
   t.clearFlowStats();
   assert.deepEqual([flow.packets, flow.bytes, flow.tcpFlags, flow.usedMs], [0, 0, 0, 0]);
+  flow.credit(3, 300, 0x01, 3000);
+  t.remove(flow);
+  t.insert(match(2), 'reuses the slot');
+  (t.lookup(packetKey(2, 1)) as DpFlow<string>).credit(1, 1, 0, 4000);
+  assert.deepEqual([flow.packets, flow.bytes, flow.tcpFlags, flow.usedMs], [3, 300, 0x01, 3000], 'kept at removal');
+  assert.equal(t.lookup(packetKey(2, 1))?.packets, 1);
 });
 
 test('a dump resumes from its position while flows come and go', () => {

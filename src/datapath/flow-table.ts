@@ -139,10 +139,30 @@ export class FlowMask<A = unknown> {
 }
 
 /**
- * A megaflow. Statistics: packets and bytes are float64 numbers, exact up to
- * 2^53 (years at line rate), so they count with one addition and split into
- * 32-bit halves only when a netlink reply encodes them as u64.
+ * Per-flow statistics of a table, four float64s per flow slot: packets,
+ * bytes, last use (timeMsec()), TCP flags. Float64 counts stay exact up to
+ * 2^53 (years at line rate) and count with one addition; they split into
+ * 32-bit halves only when a netlink reply encodes them as u64. They live in
+ * one typed array rather than in the flow objects because V8 boxes double
+ * fields: crediting a flow would touch three more heap objects per packet.
  */
+export class FlowStatsStore {
+  values = new Float64Array(64 * 4);
+
+  ensure(slots: number): void {
+    if (slots * 4 <= this.values.length) return;
+    const bigger = new Float64Array(Math.max(slots * 4, this.values.length * 2));
+    bigger.set(this.values);
+    this.values = bigger;
+  }
+}
+
+const STAT_PACKETS = 0;
+const STAT_BYTES = 1;
+const STAT_USED = 2;
+const STAT_TCP_FLAGS = 3;
+
+/** A megaflow. */
 export class DpFlow<A> {
   /** The key, masked: key bits outside the mask are cleared at insert, as Linux masks them. */
   readonly key: Uint32Array;
@@ -152,24 +172,25 @@ export class DpFlow<A> {
   /** 128-bit UFID as 4 words, or all zero when the flow was installed without one. */
   readonly ufid: Uint32Array;
   readonly hasUfid: boolean;
-  packets = 0;
-  bytes = 0;
-  /** timeMsec() of the last packet; 0 when never used. */
-  usedMs = 0;
-  /** OR of the TCP flags (12 bits) of the packets seen. */
-  tcpFlags = 0;
   /** Index in the table's slot arrays; -1 once removed. */
   slot: number;
   /** Index in its mask's entries. */
   entry = -1;
+  private readonly store: FlowStatsStore;
+  /** The statistics at removal (a removed flow's slot goes to another flow). */
+  private finalStats: Float64Array | null = null;
 
-  constructor(key: Uint32Array, flowMask: FlowMask<A>, actions: A, ufid: Uint32Array, hasUfid: boolean, slot: number) {
+  constructor(
+    key: Uint32Array, flowMask: FlowMask<A>, actions: A, ufid: Uint32Array, hasUfid: boolean, slot: number,
+    store: FlowStatsStore,
+  ) {
     this.key = key;
     this.flowMask = flowMask;
     this.actions = actions;
     this.ufid = ufid;
     this.hasUfid = hasUfid;
     this.slot = slot;
+    this.store = store;
   }
 
   get mask(): Uint32Array {
@@ -181,19 +202,49 @@ export class DpFlow<A> {
     return this.slot >= 0;
   }
 
+  get packets(): number {
+    return this.stat(STAT_PACKETS);
+  }
+
+  get bytes(): number {
+    return this.stat(STAT_BYTES);
+  }
+
+  /** timeMsec() of the last packet; 0 when never used. */
+  get usedMs(): number {
+    return this.stat(STAT_USED);
+  }
+
+  /** OR of the TCP flags (12 bits) of the packets seen. */
+  get tcpFlags(): number {
+    return this.stat(STAT_TCP_FLAGS);
+  }
+
+  private stat(which: number): number {
+    if (this.finalStats !== null) return this.finalStats[which];
+    return this.slot >= 0 ? this.store.values[this.slot * 4 + which] : 0;
+  }
+
   /** Credits packets to the flow (the packet path calls it once per packet or per burst of one flow). */
   credit(packets: number, bytes: number, tcpFlags: number, nowMs: number): void {
-    this.packets += packets;
-    this.bytes += bytes;
-    this.tcpFlags |= tcpFlags;
-    this.usedMs = nowMs;
+    const v = this.store.values;
+    const at = this.slot * 4;
+    if (at < 0) return;
+    v[at] += packets;
+    v[at + 1] += bytes;
+    v[at + 2] = nowMs;
+    v[at + 3] = v[at + 3] | tcpFlags;
   }
 
   clearStats(): void {
-    this.packets = 0;
-    this.bytes = 0;
-    this.usedMs = 0;
-    this.tcpFlags = 0;
+    if (this.slot < 0) return;
+    this.store.values.fill(0, this.slot * 4, this.slot * 4 + 4);
+  }
+
+  /** Keeps the statistics as they are, before the table takes the slot back. */
+  detach(): void {
+    if (this.slot >= 0) this.finalStats = this.store.values.slice(this.slot * 4, this.slot * 4 + 4);
+    this.slot = -1;
   }
 }
 
@@ -239,6 +290,7 @@ export class FlowTable<A> {
   private ufidNext = new Int32Array(0);
   private ufidBuckets = new Int32Array(64).fill(-1);
   private freeSlots: number[] = [];
+  private readonly statsStore = new FlowStatsStore();
   private flowCount = 0;
   private ufidCount = 0;
 
@@ -405,7 +457,8 @@ export class FlowTable<A> {
     const slot = this.allocSlot();
     const flowUfid = new Uint32Array(4);
     if (ufid !== undefined) flowUfid.set(ufid);
-    const flow = new DpFlow<A>(key, fm, actions, flowUfid, ufid !== undefined, slot);
+    const flow = new DpFlow<A>(key, fm, actions, flowUfid, ufid !== undefined, slot, this.statsStore);
+    this.statsStore.values.fill(0, slot * 4, slot * 4 + 4);
     this.flows[slot] = flow;
     this.flowCount++;
     flow.entry = fm.add(flow);
@@ -441,7 +494,7 @@ export class FlowTable<A> {
       this.ufidCount--;
     }
     this.flows[slot] = null;
-    flow.slot = -1;
+    flow.detach();
     this.freeSlots.push(slot);
     this.flowCount--;
     if (fm.flowCount === 0) {
@@ -454,7 +507,7 @@ export class FlowTable<A> {
 
   /** Removes every flow (OVS_FLOW_CMD_DEL without a key). */
   flush(): void {
-    for (const flow of this.flows) if (flow !== null) flow.slot = -1;
+    for (const flow of this.flows) if (flow !== null) flow.detach();
     this.masks = [];
     this.masksById.fill(null);
     this.flows = [];
@@ -547,6 +600,7 @@ export class FlowTable<A> {
     const free = this.freeSlots.pop();
     if (free !== undefined) return free;
     const slot = this.flows.length;
+    this.statsStore.ensure(slot + 1);
     if (slot >= this.ufidNext.length) this.ufidNext = grow(this.ufidNext, new Int32Array(Math.max(64, slot * 2)));
     this.flows.push(null);
     return slot;
