@@ -48,7 +48,10 @@ export interface UserspaceAction {
 export interface UpcallSink {
   /** No flow matched `key` (OVS_PACKET_CMD_MISS). */
   miss(packet: Packet, key: Uint32Array): void;
-  /** A userspace action (OVS_PACKET_CMD_ACTION). */
+  /**
+   * A userspace action (OVS_PACKET_CMD_ACTION).
+   * TODO(#3) a pending trunc should cut the packet handed up here, as Linux's cutlen does.
+   */
   userspace(packet: Packet, key: Uint32Array, action: UserspaceAction): void;
 }
 
