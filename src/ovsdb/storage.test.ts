@@ -1,5 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { open, type FileHandle } from 'node:fs/promises';
 import { mkdtempSync, readFileSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -198,6 +199,11 @@ test('the log is compacted online past the thresholds and not before', async () 
   // Not while the file is below the minimum size or the growth factor.
   assert.equal(await run({ compactMinRecords: 1, compactMinSize: 1e9, compactGrowthFactor: 1 }, 20), 21);
   assert.equal(await run({ compactMinRecords: 1, compactMinSize: 0, compactGrowthFactor: 1e6 }, 20), 21);
+  // A reopened log counts its records and its growth past the first record.
+  const reopened = await openDatabaseFile(dir.path, { compactMinRecords: 20, compactMinSize: 0, compactGrowthFactor: 1.5 });
+  await commit(reopened, [{ op: 'insert', table: 'Root', row: { name: 'reopened' } }]);
+  await reopened.close();
+  assert.equal(records(), 2);
 });
 
 test('appends queued together are written with one fsync and resolve in order', async () => {
@@ -216,6 +222,32 @@ test('appends queued together are written with one fsync and resolve in order', 
   const expected = dump(file.db);
   await file.close();
   assert.deepEqual(dump((await openDatabaseFile(dir.path, { readOnly: true })).db), expected);
+});
+
+test('append() resolves only after the record is written and fdatasync has returned', async (t) => {
+  using dir = scratch();
+  await createDatabaseFile(dir.path, schema);
+  const probe = await open(dir.path, 'r');
+  const prototype = Object.getPrototypeOf(probe) as FileHandle;
+  await probe.close();
+  const events: string[] = [];
+  const datasync = prototype.datasync;
+  const write = prototype.write;
+  t.mock.method(prototype, 'datasync', async function (this: FileHandle) {
+    events.push('datasync start');
+    await datasync.call(this);
+    events.push('datasync done');
+  });
+  t.mock.method(prototype, 'write', function (this: FileHandle, ...args: unknown[]) {
+    events.push('write');
+    return (write as (...a: unknown[]) => unknown).apply(this, args);
+  });
+  const file = await openDatabaseFile(dir.path);
+  const outcome = file.db.transact([{ op: 'insert', table: 'Root', row: { name: 'a' } }]);
+  assert.ok(outcome.kind === 'done' && outcome.commit);
+  await file.append(outcome.commit).then(() => events.push('resolved'));
+  assert.deepEqual(events, ['write', 'datasync start', 'datasync done', 'resolved']);
+  await file.close();
 });
 
 test('createDatabaseFile() refuses an existing file', async () => {

@@ -3,7 +3,9 @@
 // transaction, in log.ts's framing. Opening replays the records into a
 // Database through applyRecord(); DatabaseFile.append() writes a commit as
 // one record and resolves only after fdatasync, so a reply sent after it
-// describes data on disk. Called by the database server and by tests.
+// describes data on disk: every commit is synced, whether or not it asked for
+// "durable" (appends that queue up meanwhile share one write and one sync).
+// Called by the database server (to come, issue #4) and by tests.
 //
 // What a transaction record holds, as Open vSwitch 3.1 writes it: per table,
 // row UUID -> null (deleted) or the row's columns. New rows list the columns
@@ -321,11 +323,11 @@ export class DatabaseFile {
   /** Use openDatabaseFile(). */
   constructor(
     readonly path: string, readonly db: Database, handle: FileHandle | null,
-    init: { size: number; goodSize: number; warning: string | undefined; options: OpenOptions },
+    init: { size: number; goodSize: number; baseSize: number; warning: string | undefined; options: OpenOptions },
   ) {
     this.handle = handle;
     this.size = init.goodSize;
-    this.baseSize = init.goodSize;
+    this.baseSize = init.baseSize;
     this.warning = init.warning;
     this.truncateTo = init.goodSize < init.size ? init.goodSize : undefined;
     this.options = {
@@ -504,7 +506,10 @@ export async function openDatabaseFile(path: string, options: OpenOptions = {}):
       await handle.close();
       handle = null;
     }
-    const file = new DatabaseFile(path, db, handle, { size: bytes.length, goodSize, warning, options });
+    // After a compaction the file is the schema and one snapshot record: take
+    // their size as the size after the last compaction.
+    const baseSize = Math.min(goodSize, (records[1] ?? records[0]).end);
+    const file = new DatabaseFile(path, db, handle, { size: bytes.length, goodSize, baseSize, warning, options });
     file.recordsSinceCompaction = records.length - 1;
     return file;
   } catch (error) {
