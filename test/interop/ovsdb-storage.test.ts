@@ -13,7 +13,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createDatabaseFile, openDatabaseFile, type DatabaseFile } from '../../src/ovsdb/storage.js';
 import type { Json, JsonObject } from '../../src/ovsdb/json.js';
-import { realOvsMissing } from '../support/real-ovs.js';
+import type { DatabaseSchema } from '../../src/ovsdb/schema.js';
+import { realOvsMissing, startRealOvs } from '../support/real-ovs.js';
 import { crashWriter } from '../support/ovsdb-storage-crash.js';
 import { dumpDatabase, TEST_SCHEMA_PATH, testSchema, WORKLOAD } from '../support/ovsdb-storage-workload.js';
 
@@ -29,13 +30,13 @@ function ovsdbTool(...args: string[]): string {
 }
 
 /** What `ovsdb-tool query` sees: every table's rows without _version, sorted by UUID (as dumpDatabase()). */
-function realDump(path: string): JsonObject {
-  const tables = [...testSchema.tables.values()];
+function realDump(path: string, schema: DatabaseSchema = testSchema): JsonObject {
+  const tables = [...schema.tables.values()];
   const operations = tables.map((table) => ({
     op: 'select', table: table.name, where: [],
     columns: [...table.columns.keys()].filter((name) => name !== '_version'),
   }));
-  const results = JSON.parse(ovsdbTool('query', path, JSON.stringify([testSchema.name, ...operations]))) as { rows: JsonObject[] }[];
+  const results = JSON.parse(ovsdbTool('query', path, JSON.stringify([schema.name, ...operations]))) as { rows: JsonObject[] }[];
   const dump: JsonObject = {};
   tables.forEach((table, i) => {
     const uuid = (row: JsonObject): string => (row._uuid as string[])[1];
@@ -55,6 +56,27 @@ async function ourDump(path: string): Promise<JsonObject> {
   assert.equal(file.warning, undefined);
   return dumpDatabase(file.db, { ephemeral: true });
 }
+
+test('we read the conf.db that a live ovsdb-server and ovs-vswitchd wrote', { skip: missing ?? false }, async () => {
+  const ovs = await startRealOvs();
+  let path: string;
+  try {
+    await ovs.vsctl('add-br', 'br0', '--', 'set', 'bridge', 'br0', 'datapath_type=dummy', 'other-config:hwaddr=aa:55:aa:55:00:00');
+    for (let n = 1; n <= 4; n++) await ovs.vsctl('add-port', 'br0', `p${n}`, '--', 'set', 'interface', `p${n}`, 'type=dummy', `ofport_request=${n}`);
+    await ovs.vsctl('set', 'port', 'p1', 'tag=10', '--', 'set', 'bridge', 'br0', 'external-ids:a=b', 'fail-mode=secure');
+    await ovs.vsctl('del-port', 'p2');
+    await ovs.vsctl('add-bond', 'br0', 'bond0', 'p5', 'p6', '--', 'set', 'interface', 'p5', 'type=dummy', '--', 'set', 'interface', 'p6', 'type=dummy');
+    path = join(ovs.dir, 'conf.db');
+    // Let ovs-vswitchd write back what it reports (ofport, status, ...).
+    await ovs.vsctl('--timeout=10', 'wait-until', 'interface', 'p6', 'ofport!=[]');
+    const file = await openDatabaseFile(path, { readOnly: true });
+    assert.equal(file.warning, undefined);
+    assert.equal(file.db.tables.get('Interface')?.rows.size, 6);
+    assert.deepEqual(dumpDatabase(file.db, { ephemeral: true }), realDump(path, file.db.schema));
+  } finally {
+    await ovs.stop();
+  }
+});
 
 test('ovsdb-tool reads a database file we wrote, before and after compaction', { skip: missing ?? false }, async () => {
   using dir = scratch();
