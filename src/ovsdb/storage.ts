@@ -52,7 +52,7 @@ import {
 import { Database, type CommitRecord, type Row } from './database.js';
 import { OvsdbError } from './error.js';
 import { isJsonObject, type Json, type JsonObject } from './json.js';
-import { encodeRecord, readLog } from './log.js';
+import { encodeRecord, readLog, type LogRecord } from './log.js';
 import { parseSchema, schemaToJson, UNLIMITED_TEXT, type ColumnSchema, type ColumnType, type DatabaseSchema, type TableSchema } from './schema.js';
 
 const log = vlogModule('ovsdb_storage');
@@ -467,6 +467,42 @@ export class DatabaseFile {
   }
 }
 
+/** A database read from the bytes of a standalone file, and how far the good records go. */
+export interface LoadedDatabase {
+  readonly db: Database;
+  readonly records: readonly LogRecord[];
+  /** End of the last good record; anything after it is a torn last record. */
+  readonly goodSize: number;
+  /** Why the bytes after goodSize were ignored, if there are any. */
+  readonly warning: string | undefined;
+}
+
+/**
+ * Reads the schema record and replays the others. `name` names the file in
+ * errors, which are OvsdbError with the offset of the bad record.
+ */
+export function loadDatabase(bytes: Uint8Array, name: string): LoadedDatabase {
+  const { records, goodSize, warning } = readLog(bytes, name);
+  if (records.length === 0) throw new OvsdbError('syntax error', `${name}: file contains no schema record`);
+  let schema: DatabaseSchema;
+  try {
+    schema = parseSchema(records[0].json);
+  } catch (error) {
+    if (!(error instanceof OvsdbError)) throw error;
+    throw new OvsdbError(error.error, `${name}: schema at offset 0: ${error.details ?? error.error}`, { cause: error });
+  }
+  const db = new Database(schema);
+  for (const record of records.slice(1)) {
+    try {
+      applyStoredRecord(db, record.json);
+    } catch (error) {
+      if (!(error instanceof OvsdbError)) throw error;
+      throw new OvsdbError(error.error, `${name}: record at offset ${record.offset}: ${error.details ?? error.error}`, { cause: error });
+    }
+  }
+  return { db, records, goodSize, warning };
+}
+
 /**
  * Opens a standalone database file and replays it. Throws OvsdbError naming
  * the file (and the offset, for a bad record) when it cannot be read; a torn
@@ -483,24 +519,7 @@ export async function openDatabaseFile(path: string, options: OpenOptions = {}):
     throw ioError(path, 'open', error);
   }
   try {
-    const { records, goodSize, warning } = readLog(bytes, path);
-    if (records.length === 0) throw new OvsdbError('syntax error', `${path}: file contains no schema record`);
-    let schema: DatabaseSchema;
-    try {
-      schema = parseSchema(records[0].json);
-    } catch (error) {
-      if (!(error instanceof OvsdbError)) throw error;
-      throw new OvsdbError(error.error, `${path}: schema at offset 0: ${error.details ?? error.error}`, { cause: error });
-    }
-    const db = new Database(schema);
-    for (const record of records.slice(1)) {
-      try {
-        applyStoredRecord(db, record.json);
-      } catch (error) {
-        if (!(error instanceof OvsdbError)) throw error;
-        throw new OvsdbError(error.error, `${path}: record at offset ${record.offset}: ${error.details ?? error.error}`, { cause: error });
-      }
-    }
+    const { db, records, goodSize, warning } = loadDatabase(bytes, path);
     if (warning) log.warnRl(tornRateLimit, `${warning}; ignoring the rest of the file`);
     if (options.readOnly) {
       await handle.close();
