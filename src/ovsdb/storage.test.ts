@@ -250,6 +250,34 @@ test('append() resolves only after the record is written and fdatasync has retur
   await file.close();
 });
 
+test('after a failed write, appends fail with an I/O error and the file keeps what was acknowledged', async (t) => {
+  using dir = scratch();
+  await createDatabaseFile(dir.path, schema);
+  const file = await openDatabaseFile(dir.path);
+  await commit(file, [{ op: 'insert', table: 'Root', row: { name: 'kept' } }]);
+  const expected = dump(file.db);
+  const probe = await open(dir.path, 'r');
+  const prototype = Object.getPrototypeOf(probe) as FileHandle;
+  await probe.close();
+  t.mock.method(prototype, 'write', async () => {
+    throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });
+  });
+  const failed = file.db.transact([{ op: 'insert', table: 'Root', row: { name: 'lost' } }]);
+  assert.ok(failed.kind === 'done' && failed.commit);
+  await assert.rejects(file.append(failed.commit), (error: unknown) => {
+    assert.ok(error instanceof OvsdbError);
+    assert.equal(error.error, 'I/O error');
+    assert.match(error.message, /test\.db: write failed \(ENOSPC: no space left on device/);
+    return true;
+  });
+  t.mock.restoreAll();
+  const later = file.db.transact([{ op: 'insert', table: 'Root', row: { name: 'later' } }]);
+  assert.ok(later.kind === 'done' && later.commit);
+  await assert.rejects(file.append(later.commit), /I\/O error: .*write failed/);
+  await file.close();
+  assert.deepEqual(dump((await openDatabaseFile(dir.path, { readOnly: true })).db), expected);
+});
+
 test('createDatabaseFile() refuses an existing file', async () => {
   using dir = scratch();
   await createDatabaseFile(dir.path, schema);

@@ -39,6 +39,11 @@
 // offset. Damage to the last record (a crash during a write) is dropped with a
 // warning, and the file is truncated back before the next write.
 //
+// A failed write (ENOSPC, EIO) leaves the database ahead of the file: that
+// append and every later one reject with OvsdbError("I/O error"), and what
+// was acknowledged stays readable. TODO(#4): recover by compacting once the
+// disk has room again, instead of failing until the file is reopened.
+//
 // TODO(#4): no lock file (".NAME.~lock~"): Node has no fcntl() locks, so
 // nothing stops ovsdb-tool and us from writing the same file at once.
 
