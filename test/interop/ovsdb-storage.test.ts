@@ -8,7 +8,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createDatabaseFile, openDatabaseFile, type DatabaseFile } from '../../src/ovsdb/storage.js';
@@ -123,6 +123,35 @@ test('we read a database file that ovsdb-tool created and wrote, and append to i
   const reread = await openDatabaseFile(dir.path, { readOnly: true });
   const rows = [...(reread.db.tables.get('Root')?.rows.values() ?? [])].filter((row) => row.data.get('name')?.keys[0] === 'b');
   assert.deepEqual(rows.map((row) => row.data.get('iset')), [{ keys: [3, 4] }]);
+});
+
+test('a live ovsdb-server serves our file and appends records we read', { skip: missing ?? false }, async () => {
+  using dir = scratch();
+  await createDatabaseFile(dir.path, testSchema);
+  const file = await openDatabaseFile(dir.path);
+  for (const operations of WORKLOAD) await commit(file, operations);
+  const ours = dumpDatabase(file.db);
+  await file.close();
+  const socket = join(dir.dir, 'db.sock');
+  const pidfile = join(dir.dir, 'ovsdb-server.pid');
+  execFileSync('ovsdb-server', ['--detach', '--no-chdir', `--pidfile=${pidfile}`, `--log-file=${join(dir.dir, 'ovsdb-server.log')}`,
+    `--unixctl=${join(dir.dir, 'ovsdb-server.ctl')}`, `--remote=punix:${socket}`, dir.path]);
+  const pid = Number(readFileSync(pidfile, 'utf8').trim());
+  try {
+    const client = (...args: string[]): string => execFileSync('ovsdb-client', args, { encoding: 'utf8' });
+    const served = JSON.parse(client('query', `unix:${socket}`, JSON.stringify([testSchema.name,
+      { op: 'select', table: 'Root', where: [], columns: ['name', 'iset', 's', 'm'] }]))) as { rows: JsonObject[] }[];
+    assert.deepEqual(served[0].rows, (ours.Root as JsonObject[]).map(({ name, iset, s, m }) => ({ name, iset, s, m })));
+    client('transact', `unix:${socket}`, JSON.stringify([testSchema.name,
+      { op: 'mutate', table: 'Root', where: [], mutations: [['iset', 'insert', ['set', [1]]], ['s', 'insert', ['set', ['srv']]]] },
+      { op: 'insert', table: 'Weak', row: { a: 9, b: 'nine' } }]));
+  } finally {
+    process.kill(pid, 'SIGTERM');
+    for (let i = 0; i < 100 && existsSync(pidfile); i++) await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  const after = await ourDump(dir.path);
+  assert.deepEqual(after, realDump(dir.path));
+  assert.deepEqual((after.Root as JsonObject[]).map((row) => [row.iset, row.s]), [[1, ['set', ['srv', 'é✓']]]]);
 });
 
 test('ovsdb-tool transact appends to our file and we read its records', { skip: missing ?? false }, async () => {
