@@ -278,6 +278,17 @@ test('after a failed write, appends fail with an I/O error and the file keeps wh
   assert.deepEqual(dump((await openDatabaseFile(dir.path, { readOnly: true })).db), expected);
 });
 
+test('a file without a schema record, or a clustered one, is an error naming the file', async () => {
+  using dir = scratch();
+  writeFileSync(dir.path, '');
+  await assert.rejects(openDatabaseFile(dir.path), /syntax error: .*test\.db: file contains no schema record$/);
+  writeFileSync(dir.path, 'OVSDB JSON 10 0123');
+  await assert.rejects(openDatabaseFile(dir.path), /file contains no schema record \(.*test\.db: 18 bytes at offset 0 are an incomplete header line\)/);
+  writeFileSync(dir.path, encodeRecord({ name: 'x', tables: { T: { columns: {} } } }).toString().replace('JSON', 'CLUSTER'));
+  await assert.rejects(openDatabaseFile(dir.path), /not supported: .*test\.db: clustered databases are not supported/);
+  await assert.rejects(openDatabaseFile(join(dir.dir, 'missing.db')), /I\/O error: .*missing\.db: open failed \(ENOENT/);
+});
+
 test('createDatabaseFile() refuses an existing file', async () => {
   using dir = scratch();
   await createDatabaseFile(dir.path, schema);

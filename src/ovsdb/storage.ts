@@ -487,8 +487,14 @@ export interface LoadedDatabase {
  * errors, which are OvsdbError with the offset of the bad record.
  */
 export function loadDatabase(bytes: Uint8Array, name: string): LoadedDatabase {
+  // TODO(#4): clustered databases (magic CLUSTER) are not read yet.
+  if (Buffer.from(bytes.subarray(0, 14)).toString('latin1') === 'OVSDB CLUSTER ') {
+    throw new OvsdbError('not supported', `${name}: clustered databases are not supported`);
+  }
   const { records, goodSize, warning } = readLog(bytes, name);
-  if (records.length === 0) throw new OvsdbError('syntax error', `${name}: file contains no schema record`);
+  if (records.length === 0) {
+    throw new OvsdbError('syntax error', `${name}: file contains no schema record${warning ? ` (${warning})` : ''}`);
+  }
   let schema: DatabaseSchema;
   try {
     schema = parseSchema(records[0].json);
