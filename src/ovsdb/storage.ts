@@ -205,7 +205,7 @@ export function snapshotRecord(db: Database, comment: string, dateMs = Date.now(
   return record;
 }
 
-/** Parses a stored value; differences may hold up to twice the column's maximum elements. */
+/** Parses a stored value; a difference (relaxed) may hold any number of elements, the result is counted after. */
 function parseStoredDatum(json: Json, type: ColumnType, relaxed: boolean): Datum {
   return parseDatum(json, relaxed ? { ...type, min: 0, max: Infinity } : type);
 }
