@@ -2,13 +2,14 @@
 // immutable snapshots (uuid, _version, column values), and the change record
 // each commit produces for monitors and storage. transaction.ts works on
 // copies and hands back a commit that apply() installs in one step.
-// Called by the server and tests; storage (the on-disk log) comes later.
+// Called by the server, storage.ts (which replays database files through
+// applyRecord()) and tests.
 
 import { compareAtoms, datumKey, datumToJson, defaultDatum, type Atom, type Datum } from './data.js';
 import { isReference } from './schema.js';
 import type { JsonObject } from './json.js';
 import type { DatabaseSchema, TableSchema } from './schema.js';
-import { transact, type TransactOptions, type TransactOutcome } from './transaction.js';
+import { replay, transact, type StoredChanges, type TransactOptions, type TransactOutcome } from './transaction.js';
 import type { Json } from './json.js';
 
 /** One row as of one commit. Never modified: updates make a new Row. */
@@ -151,6 +152,15 @@ export class Database {
    */
   transact(operations: readonly Json[], options: TransactOptions = {}): TransactOutcome {
     return transact(this, operations, options);
+  }
+
+  /**
+   * Applies a transaction read back from a database file (storage.ts),
+   * without operation parsing, and returns what changed. Throws OvsdbError
+   * when the stored values break the schema or the commit-time checks.
+   */
+  applyRecord(changes: StoredChanges): CommitRecord {
+    return replay(this, changes);
   }
 
   /** Installs a commit made by transact(); the caller must not reorder commits. */

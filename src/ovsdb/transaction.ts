@@ -615,3 +615,44 @@ export function transact(db: Database, operations: readonly Json[], options: Tra
   db.apply(commit);
   return { kind: 'done', results, commit };
 }
+
+/**
+ * Row changes as a stored transaction gives them: per table, per row UUID,
+ * null for a deleted row or the new values of the columns it sets (final
+ * values, diffs already applied); a row not yet present is inserted with the
+ * other columns at their defaults.
+ */
+export type StoredChanges = ReadonlyMap<string, ReadonlyMap<string, ReadonlyMap<string, Datum> | null>>;
+
+/**
+ * Replays a stored transaction (see Database.applyRecord). Values are checked
+ * against their column constraints and the commit-time checks run as for
+ * transact(), so garbage collection and weak references come out as when
+ * Open vSwitch replays the same log. Throws OvsdbError; nothing is applied then.
+ */
+export function replay(db: Database, changes: StoredChanges): CommitRecord {
+  const txn = new Txn(db, {});
+  for (const [tableName, rows] of changes) {
+    const table = db.schema.tables.get(tableName);
+    if (!table) throw new OvsdbError('unknown table', `No table named ${tableName}.`);
+    const view = txn.rows(tableName);
+    for (const [uuid, values] of rows) {
+      if (values === null) {
+        if (!view.has(uuid)) throw new OvsdbError('syntax error', `transaction deletes row ${uuid} that does not exist`);
+        view.delete(uuid);
+        continue;
+      }
+      for (const [name, value] of values) {
+        const column = table.columns.get(name);
+        if (!column || name.startsWith('_')) throw new OvsdbError('unknown column', `No column ${name} in table ${tableName}.`);
+        checkDatum(value, column.type);
+      }
+      const before = view.get(uuid) ?? { uuid, version: newUuid(), data: defaultRowData(table) };
+      view.set(uuid, withData(before, values));
+    }
+  }
+  precommit(txn);
+  const commit = buildCommit(txn);
+  db.apply(commit);
+  return commit;
+}
