@@ -9,6 +9,7 @@ import { ParseError } from '../lib/errors.js';
 import { formatIpv4 as ip4Text, formatIpv6 as ip6Text, formatMac, parseIpv4, parseIpv6, parseMac } from '../packet/addr.js';
 import { Match } from '../flow/match.js';
 import * as L from '../flow/layout.js';
+import { writeBe32 } from '../packet/bytes.js';
 import { NlAttrIter, readBe16, readBe32, readU16, readU32 } from './attr.js';
 import { NlBuffer } from './buffer.js';
 import { parseOdpKey, parseOdpMask, putOdpFlowKey, putOdpMask } from './odp-key.js';
@@ -466,10 +467,15 @@ export function parseOdpFlow(text: string): Match {
   const match = new Match();
   const k = kb.data();
   const m = mb.data();
-  let error = parseOdpKey(k, match.key, { userspace: true });
+  // checkProtocols: a tcp() under proto=17 (say) is refused, not dropped.
+  let error = parseOdpKey(k, match.key, { userspace: true, checkProtocols: true });
   if (error !== 0) throw new ParseError(`${text}: not a valid datapath flow key (errno ${error})`);
   error = parseOdpMask(m, match.mask, { userspace: true });
   if (error !== 0) throw new ParseError(`${text}: not a valid datapath flow mask (errno ${error})`);
+  const pt = match.key[L.PACKET_TYPE];
+  if (pt !== 0 && (pt >>> 16 !== 1 || (pt & 0xffff) !== match.key[L.DL_TYPE])) {
+    throw new ParseError(`${text}: packet_type must be (ns=1,id=ETH_TYPE) of the flow's eth_type`);
+  }
   return match;
 }
 
@@ -633,6 +639,14 @@ export function formatOdpFlow(match: Match, options: OdpFormatOptions = {}): str
   if (pt !== 0 || match.mask[L.PACKET_TYPE] !== 0) {
     kb.putAttrBe32(O.OVS_KEY_ATTR_PACKET_TYPE, pt);
     mb.putAttrBe32(O.OVS_KEY_ATTR_PACKET_TYPE, match.mask[L.PACKET_TYPE]);
+  }
+  // So is nd_ext; it follows nd, the last attribute of a neighbor discovery key.
+  if ((match.mask[L.ND_RESERVED] | match.mask[L.ND_OPTIONS_TYPE]) !== 0) {
+    for (const [buf, v] of [[kb, match.key], [mb, match.mask]] as const) {
+      const o = buf.putAttrSpace(O.OVS_KEY_ATTR_ND_EXTENSIONS, O.OVS_KEY_ND_EXTENSIONS_SIZE);
+      writeBe32(buf.bytes, o, v[L.ND_RESERVED]);
+      buf.bytes[o + 4] = v[L.ND_OPTIONS_TYPE];
+    }
   }
   return formatOdpFlowAttrs(kb.data(), mb.data(), options);
 }
@@ -821,7 +835,7 @@ function formatAction(a: OdpAction): string {
     }
     case 'pop_vlan': return 'pop_vlan';
     case 'sample':
-      return `sample(sample=${(a.probability / 0xffffffff * 100).toFixed(1)}%,actions(${a.actions.length === 0 ? '' : formatOdpActions(a.actions)}))`;
+      return `sample(sample=${(a.probability / 0xffffffff * 100).toFixed(1)}%,actions(${formatOdpActions(a.actions)}))`;
     case 'recirc': return `recirc(${hex(a.id)})`;
     case 'hash': return a.alg === 1 ? `hash(sym_l4(${a.basis}))` : a.alg === 0 ? `hash(l4(${a.basis}))` : `hash(alg${a.alg}(${a.basis}))`;
     case 'push_mpls': return `push_mpls(${lseText(a.lse)},eth_type=${hex(a.ethertype)})`;
