@@ -229,9 +229,9 @@ const TCP_FLAG_NAMES: ReadonlyArray<[string, number]> = [
   ['cwr', 0x080], ['ns', 0x100],
 ];
 
-/** "+a-b" for the bits under the mask; "a|b" when the mask is `full`. */
-function formatFlags(names: ReadonlyArray<[string, number]>, value: number, mask: number, full: number): string {
-  if ((mask & full) === full && (value & ~full) === 0) {
+/** "+a-b" for the bits under the mask; "a|b" when the mask is `full` (null: never). */
+function formatFlags(names: ReadonlyArray<[string, number]>, value: number, mask: number, full: number | null): string {
+  if (full !== null && (mask & full) === full && (value & ~full) === 0) {
     const on = names.filter(([, bit]) => (value & bit) !== 0).map(([n]) => n);
     return on.length === 0 ? '0' : on.join('|');
   }
@@ -347,6 +347,8 @@ function formatTunnel(k: Uint8Array, ks: number, ke: number, m: Uint8Array | nul
       out.push(text + '))');
     }
   }
+  const [eo] = ka[O.OVS_TUNNEL_KEY_ATTR_ERSPAN_OPTS];
+  if (eo >= 0) out.push(formatErspan(k, eo, ma !== null && m !== null ? ma[O.OVS_TUNNEL_KEY_ATTR_ERSPAN_OPTS][0] : -2, m));
   // Flags: in a set action, the names of those present; in a match, +/- for
   // those the mask covers (OVS always covers df, csum and key).
   const flags: string[] = [];
@@ -354,13 +356,53 @@ function formatTunnel(k: Uint8Array, ks: number, ke: number, m: Uint8Array | nul
     const on = ka[type][0] >= 0;
     if (isSet || m === null) {
       if (on) flags.push(name);
-    } else if (type !== O.OVS_TUNNEL_KEY_ATTR_OAM || on || (ma !== null && ma[type][0] >= 0)) {
+    } else if ((type !== O.OVS_TUNNEL_KEY_ATTR_OAM && type !== O.OVS_TUNNEL_KEY_ATTR_ID) || on
+      || (ma !== null && ma[type][0] >= 0)) {
       flags.push((on ? '+' : '-') + name);
     }
   }
   if (isSet || m === null) out.push(`flags(${flags.join('|')})`);
   else out.push(`flags(${flags.join('')})`);
   return `tunnel(${out.join(',')})`;
+}
+
+/**
+ * erspan(ver=1,idx=..) or erspan(ver=2,dir=..,hwid=..) from struct
+ * erspan_metadata: version (host order), then v1's big-endian index or v2's
+ * bit fields (byte 10 low 2 bits: hwid high bits; byte 11: hwid low 4 bits
+ * in the high nibble, dir in bit 3). mo -2: exact; -1: wildcarded.
+ */
+function formatErspan(k: Uint8Array, ko: number, mo: number, m: Uint8Array | null): string {
+  const ver = readU32(k, ko);
+  const mb = mo >= 0 && m !== null ? m : null;
+  const part = (name: string, v: number, mv: number, full: number, hexValue: boolean): string => {
+    const vt = hexValue ? hex(v) : String(v);
+    return mv === full ? `${name}=${vt}` : `${name}=${vt}/${hex(mv)}`;
+  };
+  const maskOf = (get: (b: Uint8Array, o: number) => number, full: number): number => (mo === -2 ? full : mb === null ? 0 : get(mb, mo));
+  const parts = [part('ver', ver, maskOf((b, o) => readU32(b, o), 0xffffffff), 0xffffffff, false)];
+  if (ver === 1) {
+    parts.push(part('idx', readBe32(k, ko + 4), maskOf((b, o) => readBe32(b, o + 4), 0xffffffff), 0xffffffff, true));
+  } else {
+    const dir = (b: Uint8Array, o: number): number => (b[o + 11] >>> 3) & 1;
+    const hwid = (b: Uint8Array, o: number): number => ((b[o + 10] & 3) << 4) | (b[o + 11] >>> 4);
+    parts.push(part('dir', dir(k, ko), maskOf(dir, 1), 1, false));
+    parts.push(part('hwid', hwid(k, ko), maskOf(hwid, 0x3f), 0x3f, true));
+  }
+  return `erspan(${parts.join(',')})`;
+}
+
+/** struct erspan_metadata bytes for parsed erspan(...) fields. */
+function erspanBytes(ver: number, idx: number, dir: number, hwid: number): Uint8Array {
+  const b = new Uint8Array(O.ERSPAN_METADATA_SIZE);
+  b[0] = ver; b[1] = ver >>> 8; b[2] = ver >>> 16; b[3] = ver >>> 24;
+  if (ver === 1) {
+    b[4] = idx >>> 24; b[5] = idx >>> 16; b[6] = idx >>> 8; b[7] = idx;
+  } else {
+    b[10] = (hwid >>> 4) & 3;
+    b[11] = ((hwid & 0xf) << 4) | ((dir & 1) << 3);
+  }
+  return b;
 }
 
 function findU32(b: Uint8Array, start: number, end: number, type: number): number {
@@ -375,7 +417,6 @@ function parseTunnel(args: string, kb: NlBuffer, mb: NlBuffer | null): void {
   const mn = mb?.startNested(O.OVS_KEY_ATTR_TUNNEL);
   let flagsKey = 0;
   let flagsMask = 0;
-  let sawFlags = false;
   let idGiven = false;
   const entries = pairs(args);
   for (const [name, value] of entries) {
@@ -410,8 +451,24 @@ function parseTunnel(args: string, kb: NlBuffer, mb: NlBuffer | null): void {
       }
       continue;
     }
+    if (name === 'erspan' && c.args !== null) {
+      const v: Record<string, [number, number]> = { ver: [0, 0xffffffff], idx: [0, 0xffffffff], dir: [0, 1], hwid: [0, 0x3f] };
+      const limits: Record<string, number> = { ver: 2, idx: 0xfffff, dir: 1, hwid: 0x3f };
+      for (const [ek, ev] of pairs(c.args)) {
+        if (!(ek in v)) throw new ParseError(`tunnel: erspan: unknown field ${ek}`);
+        const [x, xm] = ev.split('/');
+        v[ek] = [num(x, limits[ek], `erspan ${ek}`), xm === undefined ? v[ek][1] : num(xm, 0xffffffff, `erspan ${ek}`)];
+      }
+      const ver = v.ver[0];
+      if (ver !== 1 && ver !== 2) throw new ParseError('tunnel: erspan: ver must be 1 or 2');
+      kb.putAttr(O.OVS_TUNNEL_KEY_ATTR_ERSPAN_OPTS, erspanBytes(ver, v.idx[0], v.dir[0], v.hwid[0]));
+      const mask = erspanBytes(ver, v.idx[1], v.dir[1], v.hwid[1]);
+      const vm = v.ver[1];
+      mask[0] = vm; mask[1] = vm >>> 8; mask[2] = vm >>> 16; mask[3] = vm >>> 24;
+      mb?.putAttr(O.OVS_TUNNEL_KEY_ATTR_ERSPAN_OPTS, mask);
+      continue;
+    }
     if (name === 'flags' && c.args !== null) {
-      sawFlags = true;
       const [v, m] = c.args === '' ? [0, 0] : parseFlags('tunnel flags', TNL_FLAGS.map(([n], i) => [n, 1 << i]), c.args, 0);
       flagsKey = v;
       flagsMask = mb === null ? v : (c.args.startsWith('+') || c.args.startsWith('-') ? m : v);
@@ -432,7 +489,6 @@ function parseTunnel(args: string, kb: NlBuffer, mb: NlBuffer | null): void {
     if ((flagsKey & (1 << i)) !== 0) kb.putFlag(type);
     if (mb && (flagsMask & (1 << i)) !== 0) mb.putFlag(type);
   }
-  if (!sawFlags && mb === null && idGiven) { /* a set's tun_id implies the key flag */ }
   kb.endNested(kn);
   if (mb && mn !== undefined) mb.endNested(mn);
 }
@@ -527,7 +583,7 @@ function parseKeyAttr(name: string, args: string, kb: NlBuffer, mb: NlBuffer, le
       return;
     }
     case 'ct_state': {
-      const [v, m] = parseFlags(name, CT_STATE_NAMES, args, 0xffffffff);
+      const [v, m] = parseFlags(name, CT_STATE_NAMES, args, 0xff);
       kb.putAttrU32(O.OVS_KEY_ATTR_CT_STATE, v);
       mb.putAttrU32(O.OVS_KEY_ATTR_CT_STATE, m);
       return;
@@ -735,7 +791,8 @@ function formatKeyAttr(type: number, k: Uint8Array, ko: number, kl: number, m: U
       const v = readU32(k, ko);
       const mv = mb === null ? 0xffffffff : readU32(mb, mOff);
       if (verbose) return mv === 0xffffffff ? `ct_state(${hex(v)})` : `ct_state(${hex(v)}/${hex(mv)})`;
-      return `ct_state(${formatFlags(CT_STATE_NAMES, v, mv, 0xffffffff)})`;
+      // Always +/- (OVS never uses the "a|b" form for ct_state in a match).
+      return `ct_state(${formatFlags(CT_STATE_NAMES, v, mv, null)})`;
     }
     case O.OVS_KEY_ATTR_TCP_FLAGS: {
       if (maskZero && !verbose) return null;
