@@ -724,9 +724,16 @@ export function formatOdpFlowAttrs(key: Uint8Array, mask: Uint8Array | null, opt
   return formatLevel(key, 0, key.length, mask, 0, mask?.length ?? 0, options.verbose === true, 0);
 }
 
+/** Set per formatLevel() walk at level 0: whether the mask has packet_type bits. */
+let packetTypeMatched = false;
+
 function formatLevel(k: Uint8Array, ks: number, ke: number, m: Uint8Array | null, ms: number, me: number, verbose: boolean, level: number): string {
   const ka = index(k, ks, ke, O.OVS_KEY_ATTR_MAX);
   const ma = m === null ? null : index(m, ms, me, O.OVS_KEY_ATTR_MAX);
+  if (level === 0) {
+    const [pmo] = ma === null ? [-1] : ma[O.OVS_KEY_ATTR_PACKET_TYPE];
+    packetTypeMatched = m !== null && pmo >= 0 && !isZero(m, pmo, 4);
+  }
   const out: string[] = [];
   const order: number[] = [];
   if (level === 0) order.push(...VERBOSE_METADATA);
@@ -775,7 +782,8 @@ function formatKeyAttr(type: number, k: Uint8Array, ko: number, kl: number, m: U
   }
   const st = STRUCTS.get(type);
   if (st !== undefined) {
-    if (maskZero && !verbose && type !== O.OVS_KEY_ATTR_ETHERNET) return null;
+    // eth() stays as a marker of an Ethernet packet unless packet_type says so.
+    if (maskZero && !verbose && (type !== O.OVS_KEY_ATTR_ETHERNET || packetTypeMatched)) return null;
     if (kl !== st.size) return `${st.name}(<bad length ${kl}>)`;
     return `${st.name}(${formatFields(st.fields, k, ko, mb, mOff, verbose)})`;
   }
@@ -1179,8 +1187,11 @@ export interface OdpFlowStats {
   readonly tcpFlags?: number;
 }
 
-// Packet TCP flag letters, lowest bit first, as the stats line prints them.
-const STAT_FLAG_LETTERS = 'FSRP.UECN';
+// TCP flag letters in the order the stats line prints them (SYN first).
+const STAT_FLAGS: ReadonlyArray<[string, number]> = [
+  ['S', 0x002], ['F', 0x001], ['P', 0x008], ['R', 0x004], ['U', 0x020], ['.', 0x010], ['E', 0x040], ['C', 0x080],
+  ['N', 0x100],
+];
 
 /** "packets:N, bytes:N, used:never|N.NNNs[, flags:...]". */
 export function formatOdpFlowStats(stats: OdpFlowStats): string {
@@ -1189,7 +1200,7 @@ export function formatOdpFlowStats(stats: OdpFlowStats): string {
   const flags = stats.tcpFlags ?? 0;
   if (flags !== 0) {
     let letters = '';
-    for (let i = 0; i < STAT_FLAG_LETTERS.length; i++) if ((flags & (1 << i)) !== 0) letters += STAT_FLAG_LETTERS[i];
+    for (const [letter, bit] of STAT_FLAGS) if ((flags & bit) !== 0) letters += letter;
     s += `, flags:${letters}`;
   }
   return s;
@@ -1201,4 +1212,28 @@ export function formatOdpFlowLine(flow: {
 }, options: OdpFormatOptions = {}): string {
   const prefix = options.verbose === true && flow.ufid !== undefined ? `ufid:${flow.ufid}, ` : '';
   return `${prefix}${formatOdpFlow(flow.match, options)}, ${formatOdpFlowStats(flow.stats)}, actions:${formatOdpActions(flow.actions)}`;
+}
+
+const LINE = /^(?:ufid:([0-9a-f-]+), )?(.*?), packets:([0-9]+), bytes:([0-9]+), used:(never|[0-9]+(?:\.[0-9]+)?s)(?:, flags:([SFPRU.ECN]+))?(?:, dp:[^,]*)?, actions:(.*?)(?:, dp-extra-info:.*)?$/;
+
+/**
+ * Parses one line of dpctl/dump-flows (plain or -m, with the userspace
+ * datapath's "dp:" and "dp-extra-info:" parts ignored) back into its parts.
+ */
+export function parseOdpFlowLine(line: string): {
+  ufid?: string; match: Match; stats: OdpFlowStats; actions: OdpAction[];
+} {
+  const m = LINE.exec(line.trim());
+  if (m === null) throw new ParseError(`${line}: not a dump-flows line`);
+  let tcpFlags = 0;
+  for (const c of m[6] ?? '') tcpFlags |= STAT_FLAGS.find(([letter]) => letter === c)![1];
+  const stats: OdpFlowStats = {
+    packets: Number(m[3]), bytes: Number(m[4]),
+    usedSeconds: m[5] === 'never' ? null : Number(m[5].slice(0, -1)), tcpFlags,
+  };
+  const out: { ufid?: string; match: Match; stats: OdpFlowStats; actions: OdpAction[] } = {
+    match: parseOdpFlow(m[2]), stats, actions: parseOdpActionsText(m[7]),
+  };
+  if (m[1] !== undefined) out.ufid = m[1];
+  return out;
 }

@@ -15,6 +15,7 @@ import { parseOdpKey, parseOdpMask, putOdpFlowKey, putOdpMask } from '../../src/
 import { parseOdpActions, putOdpActions } from '../../src/netlink/odp-actions.js';
 import {
   formatOdpActions, formatOdpFlow, formatOdpFlowLine, formatOdpFlowStats, parseOdpActionsText, parseOdpFlow,
+  parseOdpFlowLine,
 } from '../../src/netlink/odp-text.js';
 import { ODP_CORPUS_DIR, liveDump, readOdpCorpus, startOdpOracle } from '../corpus/odp/capture.js';
 import { realOvsMissing } from '../support/real-ovs.js';
@@ -48,6 +49,15 @@ test('parse -> format of each corpus flow equals what OVS 3.1 printed (plain and
     assert.equal(plain, expected[i], `flows.txt line ${i + 1}`);
     assert.equal(verbose, expectedVerbose[i], `flows.txt line ${i + 1} (-m)`);
   });
+});
+
+test('parseOdpFlowLine() reads back every captured dump line, which then prints the same', () => {
+  for (const line of expected) assert.equal(formatOdpFlowLine(parseOdpFlowLine(line)), line);
+  const zero = 'ufid:00000000-0000-0000-0000-000000000000';
+  for (const line of expectedVerbose) {
+    const real = line.replace('ufid:UFID', zero);
+    assert.equal(formatOdpFlowLine(parseOdpFlowLine(real), { verbose: true }), real);
+  }
 });
 
 test('what OVS prints but will not parse (push_mpls, pop_mpls, hash, ...) comes back unchanged', () => {
@@ -87,6 +97,8 @@ test('formatOdpFlowStats() prints used times and TCP flags', () => {
   assert.equal(formatOdpFlowStats(NEVER), 'packets:0, bytes:0, used:never');
   assert.equal(formatOdpFlowStats({ packets: 3, bytes: 180, usedSeconds: 1.5, tcpFlags: 0x12 }),
     'packets:3, bytes:180, used:1.500s, flags:S.');
+  assert.equal(formatOdpFlowStats({ packets: 1, bytes: 54, usedSeconds: 0.25, tcpFlags: 0x1ff }),
+    'packets:1, bytes:54, used:0.250s, flags:SFPRU.ECN');
 });
 
 test('parse errors name what is wrong', () => {
@@ -100,7 +112,7 @@ test('parse errors name what is wrong', () => {
 test('random mutations of corpus text only ever throw ParseError', () => {
   const random = xorshift32(0x0d9);
   const alphabet = '(),=/:.+-|0123456789abcdefx_ ';
-  const texts = [...flows, ...ours].flatMap((f) => [f.key, f.actions]);
+  const texts = [...[...flows, ...ours].flatMap((f) => [f.key, f.actions]), ...expected.slice(0, 5)];
   let parsed = 0;
   for (let i = 0; i < 20000; i++) {
     let t = texts[random() % texts.length];
@@ -110,13 +122,15 @@ test('random mutations of corpus text only ever throw ParseError', () => {
       const c = alphabet[random() % alphabet.length];
       t = op === 0 ? t.slice(0, at) + c + t.slice(at) : op === 1 ? t.slice(0, at) + t.slice(at + 1) : t.slice(0, at) + c + t.slice(at + 1);
     }
-    for (const parse of [parseOdpFlow, parseOdpActionsText]) {
+    for (const parse of [parseOdpFlow, parseOdpActionsText, parseOdpFlowLine]) {
       try {
         const out = parse(t);
         parsed++;
         // Whatever parses must format and parse back to the same text.
         if (out instanceof Match) assert.equal(formatOdpFlow(parseOdpFlow(formatOdpFlow(out))), formatOdpFlow(out));
-        else assert.equal(formatOdpActions(parseOdpActionsText(formatOdpActions(out))), formatOdpActions(out));
+        else if (Array.isArray(out)) {
+          assert.equal(formatOdpActions(parseOdpActionsText(formatOdpActions(out))), formatOdpActions(out));
+        } else assert.equal(formatOdpFlowLine(parseOdpFlowLine(formatOdpFlowLine(out))), formatOdpFlowLine(out));
       } catch (error) {
         if (!(error instanceof ParseError)) throw new Error(`${t}: ${String(error)}`, { cause: error });
       }
@@ -136,6 +150,29 @@ test('live OVS 3.1 dpctl/add-flow + dump-flows prints what we print', { skip: mi
       compared++;
     }
     assert.equal(compared, flows.length);
+  } finally {
+    await ovs.stop();
+  }
+});
+
+test('a flow ofproto installed for a real packet (stats, flags, packet_type) prints as OVS prints it', { skip: missing ?? false }, async () => {
+  const ovs = await startOdpOracle();
+  try {
+    await ovs.vsctl('add-br', 'br0', '--', 'set', 'bridge', 'br0', 'datapath_type=dummy', '--', 'add-port', 'br0', 'p1',
+      '--', 'set', 'interface', 'p1', 'type=dummy', 'ofport_request=1');
+    await ovs.run('ovs-ofctl', ['add-flow', 'br0', 'tcp,actions=drop']);
+    // The first packet goes up as a miss and installs the flow; the second counts.
+    for (let i = 0; i < 2; i++) {
+      await ovs.appctl('netdev-dummy/receive', 'p1', 'in_port(1),eth(src=00:00:00:00:00:01,dst=00:00:00:00:00:02),'
+        + 'eth_type(0x0800),ipv4(src=1.1.1.1,dst=2.2.2.2,proto=6,tos=0,ttl=64,frag=no),tcp(src=1,dst=2),tcp_flags(0x1ff)');
+    }
+    let line = '';
+    for (let i = 0; i < 50 && !line.includes('packets:1'); i++) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      line = (await ovs.appctl('dpctl/dump-flows', 'dummy@ovs-dummy')).split('\n')[1] ?? '';
+    }
+    assert.match(line, /packets:1, bytes:54, used:[0-9.]+s, flags:SFPRU\.ECN, actions:drop$/);
+    assert.equal(formatOdpFlowLine(parseOdpFlowLine(line)), line);
   } finally {
     await ovs.stop();
   }
