@@ -1,6 +1,9 @@
 // A match: a flow key and a mask over the same layout (src/flow/layout.ts).
-// Classifier rules, megaflows and parsed flow text are all matches. The key is
-// kept normalised (key & mask), so two equal matches compare word by word.
+// Classifier rules, megaflows and parsed flow text are all matches. setMasked()
+// keeps the key normalised (key & mask), so such matches compare word by word.
+// One exception: an ODP flow parsed from text (src/netlink/odp-text.ts) keeps
+// key bits outside its mask, because Open vSwitch prints them back; the
+// datapath masks the key when it installs the flow, as Linux does.
 
 import { KEY_WORDS } from './layout.js';
 
