@@ -196,9 +196,10 @@ test('datapath errnos: missing attributes, unknown datapath, rights, command, si
     ['a message cut before ovs_header', hex('14000000 1300 0100 01000000 4d000000 03020000'), 22],
   ];
   for (const [what, message, errno, admin] of cases) {
-    const replies = genl.handleRequest(message, { pid: 77, admin: admin ?? true });
+    const replies = genl.handleRequest(message, { pid: 78, admin: admin ?? true });
     assert.equal(errnoOf(replies), errno, what);
-    // The error echoes the whole request after the errno.
+    // Addressed to the sender's port id; the whole request follows the errno.
+    assert.equal(replies[0][12], 78, what);
     assert.equal(toHex(replies[0].subarray(20)), toHex(message), what);
     assert.equal(snapshot(genl), before, what);
     assert.deepEqual(genl.takeEvents(), [], what);
@@ -254,4 +255,135 @@ test('mutated requests never throw and leave the state unchanged when refused', 
     }
   }
   assert.ok(refusals > 100, `${refusals} refusals`);
+});
+
+// NEW port "p1" of type netdev (dummy), number 7, upcall pid 5, in datapath 100, with NLM_F_ECHO.
+const GOLDEN_VPORT_NEW = hex(`
+  38000000 1400 0900 02000000 4d000000
+  01 01 0000
+  64000000
+  0700 0300 70310000
+  0800 0200 01000000
+  0800 0500 05000000
+  0800 0100 07000000`);
+
+const GOLDEN_VPORT_NEW_REPLY = hex(`
+  84000000 1400 0000 02000000 4d000000
+  01 01 0000
+  64000000
+  0800 0100 07000000
+  0800 0200 01000000
+  0700 0300 70310000
+  0800 0800 65000000
+  4400 0600 ${'00'.repeat(64)}
+  0800 0500 05000000`);
+
+function newPort(name: string, options: { type?: number; portNo?: number; pids?: number[]; flags?: number } = {}): Uint8Array {
+  return request(VP, O.OVS_VPORT_CMD_NEW, (b) => {
+    b.putAttrString(O.OVS_VPORT_ATTR_NAME, name);
+    b.putAttrU32(O.OVS_VPORT_ATTR_TYPE, options.type ?? O.OVS_VPORT_TYPE_INTERNAL);
+    const pids = options.pids ?? [5];
+    const o = b.putAttrSpace(O.OVS_VPORT_ATTR_UPCALL_PID, pids.length * 4);
+    pids.forEach((pid, i) => new DataView(b.bytes.buffer).setUint32(o + i * 4, pid, true));
+    if (options.portNo !== undefined) b.putAttrU32(O.OVS_VPORT_ATTR_PORT_NO, options.portNo);
+  }, { dpIfindex: 100, flags: options.flags });
+}
+
+test('OVS_VPORT_CMD_NEW answers the golden notification; GET, SET and DEL follow', () => {
+  const genl = new DatapathGenl();
+  genl.handleRequest(newDp('dp0'), ADMIN);
+  genl.takeEvents();
+  assert.deepEqual(genl.handleRequest(GOLDEN_VPORT_NEW, ADMIN).map(toHex), [toHex(GOLDEN_VPORT_NEW_REPLY)]);
+  assert.deepEqual(genl.takeEvents().map(toHex), [toHex(GOLDEN_VPORT_NEW_REPLY)]);
+  const byNumber = genl.handleRequest(request(VP, O.OVS_VPORT_CMD_GET,
+    (b) => b.putAttrU32(O.OVS_VPORT_ATTR_PORT_NO, 7), { dpIfindex: 100, seq: 2 }), { pid: 77, admin: false });
+  const expected = GOLDEN_VPORT_NEW_REPLY.slice();
+  expected[16] = O.OVS_VPORT_CMD_GET;
+  assert.deepEqual(byNumber.map(toHex), [toHex(expected)]);
+  // Several upcall pids: stored, but replies carry them all only with OVS_DP_F_VPORT_PIDS.
+  const setPids = request(VP, O.OVS_VPORT_CMD_SET, (b) => {
+    b.putAttrString(O.OVS_VPORT_ATTR_NAME, 'p1');
+    b.putAttr(O.OVS_VPORT_ATTR_UPCALL_PID, hex('0b000000 0c000000'));
+  }, { flags: NLM_F_ECHO });
+  const one = genl.handleRequest(setPids, ADMIN);
+  assert.equal(toHex(one[0].subarray(-8)), '0800050' + '00b000000');
+  genl.handleRequest(request(DP, O.OVS_DP_CMD_SET,
+    (b) => b.putAttrU32(O.OVS_DP_ATTR_USER_FEATURES, O.OVS_DP_F_VPORT_PIDS), { dpIfindex: 100 }), ADMIN);
+  const both = genl.handleRequest(request(VP, O.OVS_VPORT_CMD_GET, (b) => b.putAttrString(O.OVS_VPORT_ATTR_NAME, 'p1')), ADMIN);
+  assert.equal(toHex(both[0].subarray(-12)), '0c0005000b0000000c000000');
+  genl.takeEvents();
+  const del = genl.handleRequest(request(VP, O.OVS_VPORT_CMD_DEL,
+    (b) => b.putAttrU32(O.OVS_VPORT_ATTR_PORT_NO, 7), { dpIfindex: 100, flags: NLM_F_ACK }), ADMIN);
+  assert.equal(errnoOf(del), 0);
+  assert.equal(genl.takeEvents()[0][16], O.OVS_VPORT_CMD_DEL);
+  assert.equal(errnoOf(genl.handleRequest(request(VP, O.OVS_VPORT_CMD_GET,
+    (b) => b.putAttrString(O.OVS_VPORT_ATTR_NAME, 'p1')), ADMIN)), 19);
+});
+
+test('a vport dump lists the ports by number and resumes where the caller says', () => {
+  const genl = new DatapathGenl();
+  genl.handleRequest(newDp('dp0'), ADMIN);
+  genl.handleRequest(newPort('p9', { portNo: 9 }), ADMIN);
+  genl.handleRequest(newPort('p1'), ADMIN);
+  const dump = request(VP, O.OVS_VPORT_CMD_GET, () => {}, { flags: NLM_F_DUMP, dpIfindex: 100 });
+  const all = genl.handleRequest(dump, ADMIN);
+  // Port numbers 0, 1 (the lowest free), 9, then NLMSG_DONE.
+  assert.deepEqual(all.map((m) => [m[4], m[6], m[28]]), [[0x14, 2, 0], [0x14, 2, 1], [0x14, 2, 9], [3, 2, undefined]]);
+  const tail = genl.handleRequest(dump, { pid: 77, admin: false, dumpStart: 2 });
+  assert.deepEqual(tail.map(toHex), all.slice(2).map(toHex));
+  assert.equal(errnoOf(genl.handleRequest(request(VP, O.OVS_VPORT_CMD_GET, () => {},
+    { flags: NLM_F_DUMP, dpIfindex: 5 }), ADMIN)), 19);
+});
+
+test('vport errnos leave every datapath and port as it was', () => {
+  const genl = new DatapathGenl();
+  genl.handleRequest(newDp('dp0'), ADMIN);
+  genl.handleRequest(newDp('dp1'), ADMIN);
+  genl.handleRequest(newPort('p1', { portNo: 3 }), ADMIN);
+  genl.takeEvents();
+  const before = snapshot(genl);
+  const cases: [string, Uint8Array, number, boolean?][] = [
+    ['an unknown type', newPort('x', { type: O.OVS_VPORT_TYPE_VXLAN }), 97],
+    ['a taken name', newPort('p1'), 17],
+    ['the name of a datapath', newPort('dp1'), 17],
+    ['a used port number', newPort('x', { portNo: 3 }), 16],
+    ['a port number too large', newPort('x', { portNo: 0x10000 }), 27],
+    ['a 6-byte UPCALL_PID', request(VP, O.OVS_VPORT_CMD_NEW, (b) => {
+      b.putAttrString(O.OVS_VPORT_ATTR_NAME, 'x');
+      b.putAttrU32(O.OVS_VPORT_ATTR_TYPE, O.OVS_VPORT_TYPE_INTERNAL);
+      b.putAttr(O.OVS_VPORT_ATTR_UPCALL_PID, new Uint8Array(6));
+    }, { dpIfindex: 100 }), 22],
+    ['NEW without TYPE', request(VP, O.OVS_VPORT_CMD_NEW, (b) => {
+      b.putAttrString(O.OVS_VPORT_ATTR_NAME, 'x');
+      b.putAttrU32(O.OVS_VPORT_ATTR_UPCALL_PID, 1);
+    }, { dpIfindex: 100 }), 22],
+    ['a 2-byte TYPE', request(VP, O.OVS_VPORT_CMD_NEW, (b) => {
+      b.putAttrString(O.OVS_VPORT_ATTR_NAME, 'x');
+      b.putAttrU16(O.OVS_VPORT_ATTR_TYPE, 2);
+      b.putAttrU32(O.OVS_VPORT_ATTR_UPCALL_PID, 1);
+    }, { dpIfindex: 100 }), 34],
+    ['NEW in an unknown datapath', request(VP, O.OVS_VPORT_CMD_NEW, (b) => {
+      b.putAttrString(O.OVS_VPORT_ATTR_NAME, 'x');
+      b.putAttrU32(O.OVS_VPORT_ATTR_TYPE, 2);
+      b.putAttrU32(O.OVS_VPORT_ATTR_UPCALL_PID, 1);
+    }, { dpIfindex: 55 }), 19],
+    ['NEW without admin', newPort('x'), 1, false],
+    ['DEL of the local port', request(VP, O.OVS_VPORT_CMD_DEL, (b) => b.putAttrString(O.OVS_VPORT_ATTR_NAME, 'dp0')), 22],
+    ['DEL without name or number', request(VP, O.OVS_VPORT_CMD_DEL, () => {}, { dpIfindex: 100 }), 22],
+    ['DEL by name in another datapath', request(VP, O.OVS_VPORT_CMD_DEL,
+      (b) => b.putAttrString(O.OVS_VPORT_ATTR_NAME, 'p1'), { dpIfindex: 101 }), 19],
+    ['DEL without admin', request(VP, O.OVS_VPORT_CMD_DEL, (b) => b.putAttrString(O.OVS_VPORT_ATTR_NAME, 'p1')), 1, false],
+    ['SET changing the type', request(VP, O.OVS_VPORT_CMD_SET, (b) => {
+      b.putAttrString(O.OVS_VPORT_ATTR_NAME, 'p1');
+      b.putAttrU32(O.OVS_VPORT_ATTR_TYPE, O.OVS_VPORT_TYPE_NETDEV);
+      b.putAttrU32(O.OVS_VPORT_ATTR_UPCALL_PID, 99);
+    }), 22],
+    ['an unknown command', request(VP, 7, () => {}, { dpIfindex: 100 }), 95],
+  ];
+  for (const [what, message, errno, admin] of cases) {
+    const replies = genl.handleRequest(message, { pid: 77, admin: admin ?? true });
+    assert.equal(errnoOf(replies), errno, what);
+    assert.equal(snapshot(genl), before, what);
+    assert.deepEqual(genl.takeEvents(), [], what);
+  }
 });

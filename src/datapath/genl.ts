@@ -97,28 +97,28 @@ export class DatapathGenl {
     let family: OvsFamily;
     if (it.type === this.familyIds.datapath) family = DP_FAMILY;
     else if (it.type === this.familyIds.vport) family = VPORT_FAMILY;
-    else return [errorMessage(ENOENT, bytes)];
-    if (bytes.length < OVS_ATTRS_OFFSET) return [errorMessage(EINVAL, bytes)];
+    else return [errorMessage(ENOENT, bytes, context.pid)];
+    if (bytes.length < OVS_ATTRS_OFFSET) return [errorMessage(EINVAL, bytes, context.pid)];
     const cmd = genlCmd(bytes, 0);
     const dump = (it.flags & NLM_F_DUMP) === NLM_F_DUMP;
-    if (!Object.values(family.commands).includes(cmd)) return [errorMessage(EOPNOTSUPP, bytes)];
-    if (dump && !family.dumpCommands.includes(cmd)) return [errorMessage(EOPNOTSUPP, bytes)];
-    if (family.adminCommands.includes(cmd) && !context.admin) return [errorMessage(EPERM, bytes)];
+    if (!Object.values(family.commands).includes(cmd)) return [errorMessage(EOPNOTSUPP, bytes, context.pid)];
+    if (dump && !family.dumpCommands.includes(cmd)) return [errorMessage(EOPNOTSUPP, bytes, context.pid)];
+    if (family.adminCommands.includes(cmd) && !context.admin) return [errorMessage(EPERM, bytes, context.pid)];
     const attrs = new AttrIndex(family.policy.maxType);
     const error = family.policy.parseInto(bytes, OVS_ATTRS_OFFSET, bytes.length, attrs);
-    if (error !== 0) return [errorMessage(error, bytes)];
+    if (error !== 0) return [errorMessage(error, bytes, context.pid)];
     const request: Request = {
       bytes, flags: it.flags, seq: it.seq, cmd, dpIfindex: ovsDpIfindex(bytes, 0), attrs, context,
     };
     if (dump) return family === DP_FAMILY ? this.dumpDatapaths(request) : this.dumpVports(request);
     const outcome = family === DP_FAMILY ? this.datapathCommand(request) : this.vportCommand(request);
-    if (typeof outcome === 'number') return [errorMessage(outcome, bytes)];
+    if (typeof outcome === 'number') return [errorMessage(outcome, bytes, context.pid)];
     const replies = outcome.replies;
     if (outcome.event) {
       this.events.push(outcome.event);
       if ((it.flags & NLM_F_ECHO) !== 0) replies.push(outcome.event);
     }
-    if ((it.flags & NLM_F_ACK) !== 0) replies.push(errorMessage(0, bytes));
+    if ((it.flags & NLM_F_ACK) !== 0) replies.push(errorMessage(0, bytes, context.pid));
     return replies;
   }
 
@@ -248,7 +248,7 @@ export class DatapathGenl {
   /** The ports of the header's datapath, by port number. */
   private dumpVports(r: Request): Uint8Array[] {
     const dp = this.registry.byDpIfindex(r.dpIfindex);
-    if (dp === undefined) return [errorMessage(ENODEV, r.bytes)];
+    if (dp === undefined) return [errorMessage(ENODEV, r.bytes, r.context.pid)];
     const ports = [...dp.ports.values()].sort((x, y) => x.portNo - y.portNo);
     return this.dump(r, ports, (port) => this.vportMessage(dp, port, r, O.OVS_VPORT_CMD_GET, NLM_F_MULTI));
   }
@@ -318,8 +318,9 @@ function upcallPids(a: AttrIndex): number[] {
   return pids;
 }
 
-function errorMessage(errno: number, request: Uint8Array): Uint8Array {
+/** NLMSG_ERROR addressed, like every reply, to the sender's port id. */
+function errorMessage(errno: number, request: Uint8Array, pid: number): Uint8Array {
   const buf = new NlBuffer(request.length + NLMSG_HDRLEN + 4);
-  putNlError(buf, errno, request);
+  putNlError(buf, errno, request, { pid });
   return buf.data().slice();
 }
