@@ -14,6 +14,10 @@
 //   where to resume. `dumpStart` skips that many objects and `dumpLimit` stops
 //   after that many messages; a cut dump has no NLMSG_DONE, and the caller
 //   asks again with dumpStart advanced by the messages it got.
+//
+// TODO(#3): the ovs_flow, ovs_packet, ovs_meter and ovs_ct_limit families (their
+// requests get ENOENT, as for an unregistered family), OVS_DP_ATTR_PER_CPU_PIDS
+// and vport options.
 
 import { EINVAL, ENODEV, ENOENT, EOPNOTSUPP, EPERM } from '../lib/errno.js';
 import { readU32 } from '../netlink/attr.js';
