@@ -153,6 +153,10 @@ export class NlSocket {
   }
 }
 
+function messageType(m: Uint8Array): number {
+  return m[4] | (m[5] << 8);
+}
+
 function transactResult(a: DeviceRecord): NlTransactResult {
   if (a.word0 !== 0) return { errno: a.word0, replies: [] };
   const replies: Uint8Array[] = [];
@@ -185,7 +189,7 @@ export class NlDump implements AsyncIterable<Uint8Array> {
   position = 0;
   /** Crossings made. */
   batches = 0;
-  /** Most messages held at once (at most the batch size). */
+  /** Most objects one crossing brought (at most the batch size): what the dump holds at once. */
   maxHeld = 0;
 
   constructor(private readonly socket: NlSocket, private readonly request: Uint8Array, readonly batchSize: number) {
@@ -201,16 +205,17 @@ export class NlDump implements AsyncIterable<Uint8Array> {
         return;
       }
       const messages = splitMessages(a.data);
-      this.maxHeld = Math.max(this.maxHeld, messages.length);
       let objects = 0;
+      for (const m of messages) if (messageType(m) !== NLMSG_DONE && messageType(m) !== NLMSG_ERROR) objects++;
+      this.maxHeld = Math.max(this.maxHeld, objects);
+      const end = this.position + objects;
       for (const m of messages) {
-        const type = m[4] | (m[5] << 8);
+        const type = messageType(m);
         if (type === NLMSG_DONE) return;
         if (type === NLMSG_ERROR) {
           this.errno = nlErrorCode(m, 0, m.length) || EPROTO;
           return;
         }
-        objects++;
         this.position++;
         yield m;
       }
@@ -220,7 +225,7 @@ export class NlDump implements AsyncIterable<Uint8Array> {
         this.errno = EPROTO;
         return;
       }
-      if (a.word1 !== this.position) {
+      if (a.word1 !== end) {
         this.errno = EINVAL;
         return;
       }

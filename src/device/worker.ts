@@ -58,11 +58,18 @@ export class WorkerTransport extends FramedTransport {
     });
   }
 
+  /** Stops the datapath thread; pending requests fail with EPIPE. */
+  async terminate(): Promise<void> {
+    this.close();
+    await this.worker.terminate();
+  }
+
   protected sendFrame(frame: Uint8Array): void {
     this.worker.postMessage(frame, [frame.buffer as ArrayBuffer]);
   }
 
   protected shutdown(): void {
+    // terminate() awaits the thread; close() alone lets it go in the background.
     void this.worker.terminate();
   }
 }
