@@ -15,7 +15,9 @@ export interface Benchmark {
   /** Operations (packets, flows, ...) done by one call of run(). */
   readonly opsPerRun: number;
   /** Does opsPerRun operations; returns a value that depends on the work, so it cannot be optimised away. */
-  run(): number;
+  run?(): number;
+  /** The same for work that waits on another thread or process; used when run() is absent. */
+  runAsync?(): Promise<number>;
   /** Name of another benchmark of the same module to compare with. */
   readonly baseline?: string;
   /**
@@ -44,6 +46,7 @@ let sink = 0;
 
 /** Median ns per operation over a few samples of about `sampleMs` each, after a warm-up. */
 export function measure(bench: Benchmark, sampleMs = 150, samples = 5): BenchResult {
+  if (bench.run === undefined) throw new TypeError(`benchmark ${bench.name} has no run()`);
   let runs = 1;
   const warmUntil = performance.now() + sampleMs;
   while (performance.now() < warmUntil) sink ^= bench.run();
@@ -69,6 +72,33 @@ export function measure(bench: Benchmark, sampleMs = 150, samples = 5): BenchRes
   return { name: bench.name, nsPerOp: figures[Math.floor(figures.length / 2)], samples };
 }
 
+/** measure() for benchmarks with runAsync(). */
+export async function measureAsync(bench: Benchmark, sampleMs = 150, samples = 5): Promise<BenchResult> {
+  if (bench.runAsync === undefined) throw new TypeError(`benchmark ${bench.name} has no runAsync()`);
+  let runs = 1;
+  const warmUntil = performance.now() + sampleMs;
+  while (performance.now() < warmUntil) sink ^= await bench.runAsync();
+  for (;;) {
+    const start = performance.now();
+    for (let i = 0; i < runs; i++) sink ^= await bench.runAsync();
+    const elapsed = performance.now() - start;
+    if (elapsed >= sampleMs / 4) {
+      runs = Math.max(1, Math.round((runs * sampleMs) / elapsed));
+      break;
+    }
+    runs *= 4;
+  }
+  const figures: number[] = [];
+  for (let s = 0; s < samples; s++) {
+    const start = process.hrtime.bigint();
+    for (let i = 0; i < runs; i++) sink ^= await bench.runAsync();
+    const elapsedNs = Number(process.hrtime.bigint() - start);
+    figures.push(elapsedNs / (runs * bench.opsPerRun));
+  }
+  figures.sort((a, b) => a - b);
+  return { name: bench.name, nsPerOp: figures[Math.floor(figures.length / 2)], samples };
+}
+
 function formatTable(rows: string[][]): string {
   const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
   return rows.map((r) => r.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join('  '))
@@ -87,7 +117,7 @@ export async function main(args: string[]): Promise<number> {
     for (const bench of loaded.benchmarks ?? []) {
       const fullName = `${moduleName}/${bench.name}`;
       if (!fullName.includes(filter)) continue;
-      const result = measure(bench);
+      const result = bench.run === undefined ? await measureAsync(bench) : measure(bench);
       results.set(bench.name, result.nsPerOp);
       const base = bench.baseline === undefined ? undefined : results.get(bench.baseline);
       rows.push([fullName, result.nsPerOp.toFixed(1), (1000 / result.nsPerOp).toFixed(2),

@@ -15,8 +15,12 @@ import {
 export interface EndpointOptions {
   /** Whether mutating commands are allowed on this connection (GENL_UNS_ADMIN_PERM). */
   admin: boolean;
-  /** Receives answers that come later than their request (completed WAITs). */
-  deferred: (answer: DeviceRecord) => void;
+  /**
+   * Receives answers that come later than their request (completed WAITs),
+   * as a function that builds the answer: the transport calls it when it
+   * sends, so a pending read that carries messages takes all that arrived.
+   */
+  deferred: (answer: () => DeviceRecord) => void;
 }
 
 export class DeviceEndpoint {
@@ -24,7 +28,7 @@ export class DeviceEndpoint {
   private readonly owned = new Set<number>();
   /** Tags of unanswered WAITs, by socket id. */
   private readonly waits = new Map<number, number>();
-  private readonly deferred: (answer: DeviceRecord) => void;
+  private readonly deferred: (answer: () => DeviceRecord) => void;
   private closed = false;
 
   constructor(readonly kernel: DeviceKernel, options: EndpointOptions) {
@@ -64,7 +68,7 @@ export class DeviceEndpoint {
     if (tag === undefined) return;
     this.waits.delete(pid);
     this.kernel.cancelWait(pid);
-    this.deferred(record(OP_WAIT | OP_ANSWER, tag, pid, { word0: EBADF }));
+    this.deferred(() => record(OP_WAIT | OP_ANSWER, tag, pid, { word0: EBADF }));
   }
 
   private handleOne(r: DeviceRecord): DeviceRecord | null {
@@ -99,15 +103,22 @@ export class DeviceEndpoint {
         return answer(a.errno, { word1: a.messages.length, data: concat(a.messages) });
       }
       case OP_WAIT: {
+        // word0 > 0: the pending read completes with up to that many messages.
+        const complete = () => {
+          if (r.word0 === 0 || !k.isOpen(r.pid)) return answer(k.isOpen(r.pid) ? 0 : EBADF);
+          const a = k.read(r.pid, r.word0);
+          return answer(a.errno, { word1: a.messages.length, data: concat(a.messages) });
+        };
         let now = true;
         let fired = false;
         const errno = k.wait(r.pid, () => {
           fired = true;
           this.waits.delete(r.pid);
-          if (!now && !this.closed) this.deferred(answer(0));
+          if (!now && !this.closed) this.deferred(complete);
         });
         now = false;
-        if (errno !== 0 || fired) return answer(errno);
+        if (errno !== 0) return answer(errno);
+        if (fired) return complete();
         this.waits.set(r.pid, r.tag);
         return null;
       }
@@ -140,7 +151,7 @@ export function concat(messages: readonly Uint8Array[]): Uint8Array {
  */
 export class FramedEndpoint {
   readonly endpoint: DeviceEndpoint;
-  private deferredAnswers: DeviceRecord[] = [];
+  private deferredAnswers: Array<() => DeviceRecord> = [];
   private flushQueued = false;
   /** Frames and records handled, for tests and benchmarks. */
   readonly stats = { frames: 0, records: 0 };
@@ -165,13 +176,13 @@ export class FramedEndpoint {
     this.deferredAnswers = [];
   }
 
-  private defer(answer: DeviceRecord): void {
+  private defer(answer: () => DeviceRecord): void {
     this.deferredAnswers.push(answer);
     if (this.flushQueued) return;
     this.flushQueued = true;
     queueMicrotask(() => {
       this.flushQueued = false;
-      const answers = this.deferredAnswers;
+      const answers = this.deferredAnswers.map((build) => build());
       this.deferredAnswers = [];
       if (answers.length > 0) for (const f of encodeFrames(answers)) this.options.send(f);
     });

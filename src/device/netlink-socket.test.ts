@@ -241,3 +241,16 @@ test('several clients on one device see each other\'s changes and keep their own
   const before = await snapshot(clients[1]);
   assert.equal(await snapshot(clients[3]), before);
 });
+
+test('recvWait() pends until upcalls arrive and returns them with the wake-up', async () => {
+  const { kernel, sock } = await device();
+  const pending = sock.recvWait(10);
+  await Promise.resolve();
+  kernel.enqueueUpcall(sock.pid, syntheticUpcall(kernel, 7, 0));
+  const got = await pending;
+  assert.equal(got.errno, 0);
+  assert.deepEqual(got.messages.map((m) => m[8]), [7]);
+  kernel.enqueueUpcall(sock.pid, syntheticUpcall(kernel, 8, 0));
+  kernel.enqueueUpcall(sock.pid, syntheticUpcall(kernel, 9, 0));
+  assert.deepEqual((await sock.recvWait(10)).messages.map((m) => m[8]), [8, 9], 'already queued: answered at once');
+});

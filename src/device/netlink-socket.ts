@@ -7,7 +7,7 @@
 // stopped; recv()/wait() read the socket's upcall and event queue; join()
 // subscribes to a multicast group; lookupFamily() asks nlctrl for a family.
 
-import { EBADF, EINVAL, EPROTO } from '../lib/errno.js';
+import { EAGAIN, EBADF, EINVAL, EPROTO } from '../lib/errno.js';
 import { NlBuffer } from '../netlink/buffer.js';
 import { type GenlFamilyInfo, parseFamily, putGetFamily } from '../netlink/genl-ctrl.js';
 import { NLMSG_DONE, NLMSG_ERROR, NlMsgIter, nlErrorCode } from '../netlink/message.js';
@@ -64,7 +64,14 @@ export class NlSocket {
 
   /** Sends one request and returns its answer. Transactions on one socket run one after another. */
   async transact(request: Uint8Array): Promise<NlTransactResult> {
-    return (await this.transactMultiple([request]))[0];
+    if (this.closed) return { errno: EBADF, replies: [] };
+    if (this.busy) await this.acquire();
+    else this.busy = true;
+    try {
+      return transactResult(await call(this.transport, record(OP_TRANSACT, 0, this.pid, { data: request })));
+    } finally {
+      this.release();
+    }
   }
 
   /**
@@ -108,6 +115,21 @@ export class NlSocket {
       });
     }
     return this.pendingWait;
+  }
+
+  /**
+   * Waits until something is queued and returns it (up to `max` messages) in
+   * the same crossing: the pending read completing with its data, what an
+   * upcall handler loops on. errno EBADF when the socket closes first.
+   */
+  async recvWait(max = DEFAULT_RECV_BATCH): Promise<NlRecvResult> {
+    for (;;) {
+      if (this.closed) return { errno: EBADF, messages: [] };
+      const a = await call(this.transport, record(OP_WAIT, 0, this.pid, { word0: Math.max(1, max) }));
+      // EAGAIN: another read on this socket took the messages first.
+      if (a.word0 === EAGAIN) continue;
+      return { errno: a.word0, messages: a.word0 === 0 ? splitMessages(a.data) : [] };
+    }
   }
 
   /** Joins multicast group `group` (an id from lookupFamily()); ENOENT for an unknown group. */

@@ -3,7 +3,7 @@
 // datapath (kernel.ts), whatever carries it (in-process call, worker
 // postMessage, unix socket). Seed 001's ioctls become request records: OPEN
 // (OVS_GET_PID), TRANSACT (request and reply in one call), DUMP (carrying its
-// resume position), READ and WAIT (the one pending read), JOIN/LEAVE, CLOSE.
+// resume position), READ, WAIT (the one pending read), JOIN/LEAVE, CLOSE.
 // Records travel in frames, many per crossing. docs/device.md has the layout.
 
 import { readU16, readU32 } from '../netlink/attr.js';
@@ -31,7 +31,10 @@ export const OP_TRANSACT = 3;
 export const OP_DUMP = 4;
 /** word0 = most messages to take from the socket's upcall and event queues. */
 export const OP_READ = 5;
-/** Arms the socket's one pending read; answered when something is queued. */
+/**
+ * Arms the socket's one pending read; answered when something is queued,
+ * with up to word0 messages taken from the queue (0: the signal alone).
+ */
 export const OP_WAIT = 6;
 /** word0 = multicast group id. */
 export const OP_JOIN = 7;

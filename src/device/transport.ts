@@ -32,7 +32,7 @@ export class InProcessTransport implements DeviceTransport {
   constructor(kernel: DeviceKernel, options: { admin?: boolean } = {}) {
     this.endpoint = new DeviceEndpoint(kernel, {
       admin: options.admin ?? true,
-      deferred: (answer) => this.answer(answer),
+      deferred: (answer) => this.answer(answer()),
     });
   }
 

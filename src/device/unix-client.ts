@@ -43,6 +43,15 @@ export class UnixTransport extends FramedTransport {
     });
   }
 
+  /** Lets the process exit while connected (Node's socket.unref()); ref() undoes it. */
+  unref(): void {
+    this.socket.unref();
+  }
+
+  ref(): void {
+    this.socket.ref();
+  }
+
   protected sendFrame(frame: Uint8Array): void {
     if (!this.socket.destroyed) this.socket.write(frame);
   }

@@ -21,6 +21,8 @@ export interface UpcallBurst {
   dpIfindex?: number;
   /** Bytes of packet per upcall (default 64). */
   packetSize?: number;
+  /** Post back { queued, lost } (default true). */
+  reply?: boolean;
 }
 
 /**
@@ -55,5 +57,8 @@ export function runBurst(kernel: DeviceKernel, burst: UpcallBurst): { queued: nu
 export function setup(context: { kernel: DeviceKernel; port: MessagePort | undefined }): void {
   const port = context.port;
   if (port === undefined) return;
-  port.on('message', (burst: UpcallBurst) => port.postMessage(runBurst(context.kernel, burst)));
+  port.on('message', (burst: UpcallBurst) => {
+    const result = runBurst(context.kernel, burst);
+    if (burst.reply !== false) port.postMessage(result);
+  });
 }
