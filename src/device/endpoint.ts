@@ -5,11 +5,11 @@
 // sockets its client opened: another connection cannot touch them (EBADF),
 // and they close when the connection does.
 
-import { EBADF, EINVAL, EOPNOTSUPP } from '../lib/errno.js';
+import { EBADF, EINVAL, EMSGSIZE, EOPNOTSUPP } from '../lib/errno.js';
 import type { DeviceKernel } from './kernel.js';
 import {
-  ANSWER_F_DONE, type DeviceRecord, decodeFrame, encodeFrames, type FramingError, OP_ANSWER, OP_CLOSE, OP_DUMP, OP_JOIN, OP_LEAVE, OP_OPEN, OP_READ, OP_TRANSACT,
-  OP_WAIT, record,
+  ANSWER_F_DONE, type DeviceRecord, decodeFrame, encodeFrames, FRAME_HEADER_SIZE, type FramingError, MAX_FRAME_SIZE, OP_ANSWER, OP_CLOSE, OP_DUMP, OP_JOIN, OP_LEAVE, OP_OPEN, OP_READ, OP_TRANSACT,
+  OP_WAIT, record, recordSize,
 } from './protocol.js';
 
 export interface EndpointOptions {
@@ -41,7 +41,7 @@ export class DeviceEndpoint {
     const answers: DeviceRecord[] = [];
     for (const r of requests) {
       const answer = this.handleOne(r);
-      if (answer !== null) answers.push(answer);
+      if (answer !== null) answers.push(fitFrame(answer));
     }
     return answers;
   }
@@ -114,11 +114,11 @@ export class DeviceEndpoint {
         const errno = k.wait(r.pid, () => {
           fired = true;
           this.waits.delete(r.pid);
-          if (!now && !this.closed) this.deferred(complete);
+          if (!now && !this.closed) this.deferred(() => fitFrame(complete()));
         });
         now = false;
         if (errno !== 0) return answer(errno);
-        if (fired) return complete();
+        if (fired) return fitFrame(complete());
         this.waits.set(r.pid, r.tag);
         return null;
       }
@@ -128,6 +128,16 @@ export class DeviceEndpoint {
         return answer(k.leave(r.pid, r.word0));
     }
   }
+}
+
+/**
+ * An answer too large for any frame (one reply of over 16 MiB, which the
+ * datapath's own limits should make impossible) becomes EMSGSIZE rather
+ * than taking the server down.
+ */
+function fitFrame(answer: DeviceRecord): DeviceRecord {
+  if (recordSize(answer) + FRAME_HEADER_SIZE <= MAX_FRAME_SIZE) return answer;
+  return { ...answer, word0: EMSGSIZE, word1: 0, flags: 0, data: new Uint8Array(0) };
 }
 
 /** Netlink messages back to back, each padded to 4 bytes, as one receive returns them. */

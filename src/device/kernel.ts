@@ -27,6 +27,12 @@ import { EventCursor, EventRing } from './multicast.js';
 export const MAX_DUMP_BATCH = 1024;
 /** Most messages one READ answer holds (upcalls are handled 64 at a time). */
 export const MAX_READ_BATCH = 256;
+/**
+ * Bytes after which a READ or DUMP answer takes no more messages (a READ
+ * may pass it by 32 upcalls, a DUMP by one message), so that an answer
+ * always fits one frame.
+ */
+export const ANSWER_BYTE_BUDGET = 4 * 1024 * 1024;
 
 /** nlctrl's own multicast group ("notify"); Linux numbers it like nlctrl's family id. */
 const CTRL_NOTIFY_GROUP = GENL_ID_CTRL;
@@ -165,10 +171,20 @@ export class DeviceKernel {
       : this.genl.handleRequest(message, { pid, admin, dumpStart: start, dumpLimit: cap });
     let objects = 0;
     let done = false;
-    for (const m of messages) {
+    let size = 0;
+    for (let i = 0; i < messages.length; i++) {
+      const m = messages[i];
       const type = readU16(m, 4);
-      if (type === NLMSG_DONE || type === NLMSG_ERROR) done = true;
-      else objects++;
+      if (type === NLMSG_DONE || type === NLMSG_ERROR) {
+        done = true;
+      } else if (size >= ANSWER_BYTE_BUDGET) {
+        // Over budget: the rest comes again in the next batch (the datapath keeps nothing).
+        messages.length = i;
+        break;
+      } else {
+        objects++;
+      }
+      size += m.length;
     }
     // No message at all: the request was not answered (Linux drops it); nothing more will come.
     if (messages.length === 0) done = true;
@@ -191,8 +207,16 @@ export class DeviceKernel {
     const messages: Uint8Array[] = [];
     const overrun = this.ring.read(socket.events, pid, cap, messages);
     if (overrun !== 0) return { errno: overrun, messages: [] };
-    if (messages.length < cap) {
-      for (const m of this.upcalls.take(pid, cap - messages.length)) messages.push(m);
+    let size = 0;
+    for (const m of messages) size += m.length;
+    // In chunks of 32, to stop near the byte budget (upcalls carry whole packets of up to 64 KiB).
+    while (messages.length < cap && size < ANSWER_BYTE_BUDGET) {
+      const taken = this.upcalls.take(pid, Math.min(cap - messages.length, 32));
+      if (taken.length === 0) break;
+      for (const m of taken) {
+        messages.push(m);
+        size += m.length;
+      }
     }
     return { errno: messages.length === 0 ? EAGAIN : 0, messages };
   }

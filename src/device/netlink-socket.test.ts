@@ -254,3 +254,15 @@ test('recvWait() pends until upcalls arrive and returns them with the wake-up', 
   kernel.enqueueUpcall(sock.pid, syntheticUpcall(kernel, 9, 0));
   assert.deepEqual((await sock.recvWait(10)).messages.map((m) => m[8]), [8, 9], 'already queued: answered at once');
 });
+
+test('recv() stops near the byte budget for large upcalls and the rest follows in order', async () => {
+  const { kernel, sock } = await device();
+  for (let i = 0; i < 100; i++) kernel.enqueueUpcall(sock.pid, syntheticUpcall(kernel, i, 0, 60_000));
+  const first = await sock.recv(256);
+  assert.ok(first.messages.length < 100, `${first.messages.length} upcalls in one answer`);
+  const size = first.messages.reduce((n, m) => n + m.length, 0);
+  assert.ok(size < 8 * 1024 * 1024);
+  const rest = await sock.recv(256);
+  const seqs = [...first.messages, ...rest.messages].map((m) => new DataView(m.buffer, m.byteOffset).getUint32(8, true));
+  assert.deepEqual(seqs, Array.from({ length: 100 }, (_, i) => i));
+});
