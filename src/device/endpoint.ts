@@ -68,13 +68,13 @@ export class DeviceEndpoint {
     if (tag === undefined) return;
     this.waits.delete(pid);
     this.kernel.cancelWait(pid);
-    this.deferred(() => record(OP_WAIT | OP_ANSWER, tag, pid, { word0: EBADF }));
+    this.deferred(() => record(OP_WAIT | OP_ANSWER, pid, { tag, word0: EBADF }));
   }
 
   private handleOne(r: DeviceRecord): DeviceRecord | null {
     const op = r.op;
     const answer = (errno: number, options: { word1?: number; data?: Uint8Array; flags?: number; pid?: number } = {}) =>
-      record(op | OP_ANSWER, r.tag, options.pid ?? r.pid, { word0: errno, ...options });
+      record(op | OP_ANSWER, options.pid ?? r.pid, { tag: r.tag, word0: errno, ...options });
     if (this.closed) return answer(EBADF);
     if (r.flags !== 0) return answer(EINVAL);
     if (op === OP_OPEN) {
@@ -91,11 +91,11 @@ export class DeviceEndpoint {
         this.cancelWait(r.pid);
         return answer(k.close(r.pid));
       case OP_TRANSACT: {
-        const a = k.transact(r.pid, this.admin, r.data);
+        const a = k.transact({ pid: r.pid, admin: this.admin }, r.data);
         return answer(a.errno, { data: concat(a.messages) });
       }
       case OP_DUMP: {
-        const a = k.dump(r.pid, this.admin, r.data, r.word0, r.word1);
+        const a = k.dump({ pid: r.pid, admin: this.admin }, r.data, { start: r.word0, limit: r.word1 });
         return answer(a.errno, { word1: a.next, data: concat(a.messages), flags: a.done ? ANSWER_F_DONE : 0 });
       }
       case OP_READ: {

@@ -23,8 +23,8 @@ function message(type: number, flags: number, cmd: number): Uint8Array {
 test('transact() acks a message that is not a request only when asked, as Linux does', () => {
   const kernel = new DeviceKernel();
   const pid = kernel.open();
-  assert.deepEqual(kernel.transact(pid, true, message(NLMSG_NOOP, NLM_F_REQUEST, 0)), { errno: 0, messages: [] });
-  const acked = kernel.transact(pid, true, message(0x13, NLM_F_ACK, 1));
+  assert.deepEqual(kernel.transact({ pid: pid, admin: true }, message(NLMSG_NOOP, NLM_F_REQUEST, 0)), { errno: 0, messages: [] });
+  const acked = kernel.transact({ pid: pid, admin: true }, message(0x13, NLM_F_ACK, 1));
   assert.equal(acked.messages.length, 1);
   assert.equal(nlErrno(acked.messages[0]), 0);
   assert.equal(kernel.genl.registry.list().length, 0);
@@ -33,8 +33,8 @@ test('transact() acks a message that is not a request only when asked, as Linux 
 test('transact() refuses a dump (EINVAL: dumps carry their position) and dump() a non-dump', () => {
   const kernel = new DeviceKernel();
   const pid = kernel.open();
-  assert.equal(kernel.transact(pid, true, dumpDpsRequest()).errno, EINVAL);
-  assert.equal(kernel.dump(pid, true, newDpRequest('dp0'), 0, 10).errno, EINVAL);
+  assert.equal(kernel.transact({ pid: pid, admin: true }, dumpDpsRequest()).errno, EINVAL);
+  assert.equal(kernel.dump({ pid, admin: true }, newDpRequest('dp0'), { start: 0, limit: 10 }).errno, EINVAL);
   assert.equal(kernel.genl.registry.list().length, 0);
   assert.equal(kernel.stats.badRequests, 2);
 });
@@ -48,15 +48,15 @@ test('open() never hands out 0 or an id in use, even after wrapping', () => {
   assert.equal(kernel.open(), 2, 'wrapped past 0 and the open id 1');
   assert.equal(kernel.close(first), 0);
   assert.equal(kernel.close(first), EBADF);
-  assert.equal(kernel.transact(first, true, newDpRequest('x')).errno, EBADF);
+  assert.equal(kernel.transact({ pid: first, admin: true }, newDpRequest('x')).errno, EBADF);
 });
 
 test('nlctrl answers only GETFAMILY, and EINVAL without a name or id', () => {
   const kernel = new DeviceKernel();
   const pid = kernel.open();
-  assert.equal(nlErrno(kernel.transact(pid, false, message(GENL_ID_CTRL, NLM_F_REQUEST, 1)).messages[0]), EOPNOTSUPP);
-  assert.equal(nlErrno(kernel.transact(pid, false, message(GENL_ID_CTRL, NLM_F_REQUEST, CTRL_CMD_GETFAMILY)).messages[0]), EINVAL);
-  const dump = kernel.dump(pid, false, message(GENL_ID_CTRL, NLM_F_REQUEST | NLM_F_DUMP, CTRL_CMD_GETFAMILY), 1, 1);
+  assert.equal(nlErrno(kernel.transact({ pid: pid, admin: false }, message(GENL_ID_CTRL, NLM_F_REQUEST, 1)).messages[0]), EOPNOTSUPP);
+  assert.equal(nlErrno(kernel.transact({ pid: pid, admin: false }, message(GENL_ID_CTRL, NLM_F_REQUEST, CTRL_CMD_GETFAMILY)).messages[0]), EINVAL);
+  const dump = kernel.dump({ pid, admin: false }, message(GENL_ID_CTRL, NLM_F_REQUEST | NLM_F_DUMP, CTRL_CMD_GETFAMILY), { start: 1, limit: 1 });
   assert.equal(dump.messages.length, 1);
   assert.equal(dump.next, 2);
   assert.equal(dump.done, false);

@@ -43,6 +43,12 @@ const FAMILY_KEYS: Readonly<Record<string, string>> = {
   ovs_ct_limit: 'ctLimit',
 };
 
+/** Who sends a request: the socket and whether its connection holds the admin right. */
+export interface KernelCaller {
+  readonly pid: number;
+  readonly admin: boolean;
+}
+
 /** Outcome of TRANSACT and DUMP: a device-level errno (0: the messages are the answer) and the messages. */
 export interface KernelAnswer {
   errno: number;
@@ -134,7 +140,8 @@ export class DeviceKernel {
    * one-call transaction can say so). Messages that are not requests, and
    * control types, get only the ack they asked for, as in Linux.
    */
-  transact(pid: number, admin: boolean, message: Uint8Array): KernelAnswer {
+  transact(caller: KernelCaller, message: Uint8Array): KernelAnswer {
+    const { pid, admin } = caller;
     if (!this.sockets.has(pid)) return { errno: EBADF, messages: [] };
     const check = checkOneMessage(message);
     if (check !== 0) return this.bad(check);
@@ -157,7 +164,9 @@ export class DeviceKernel {
   }
 
   /** One batch of a dump: skips `start` objects, returns at most `limit` messages (capped by MAX_DUMP_BATCH). */
-  dump(pid: number, admin: boolean, message: Uint8Array, start: number, limit: number): DumpAnswer {
+  dump(caller: KernelCaller, message: Uint8Array, position: { start: number; limit: number }): DumpAnswer {
+    const { pid, admin } = caller;
+    const { start, limit } = position;
     if (!this.sockets.has(pid)) return { errno: EBADF, messages: [], next: start, done: true };
     const check = checkOneMessage(message);
     if (check !== 0 || (readU16(message, 6) & (NLM_F_DUMP | NLM_F_REQUEST)) !== (NLM_F_DUMP | NLM_F_REQUEST)) {

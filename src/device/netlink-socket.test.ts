@@ -146,8 +146,8 @@ test('upcalls reach the right socket in order, and a full queue counts them lost
   await sock.transact(newDpRequest('dp0'));
   const handler1 = await openSocket(transport);
   const handler2 = await openSocket(transport);
-  for (let i = 0; i < 8; i++) kernel.enqueueUpcall(handler1.pid, syntheticUpcall(kernel, i, FIRST_DP_IFINDEX));
-  kernel.enqueueUpcall(handler2.pid, syntheticUpcall(kernel, 100, FIRST_DP_IFINDEX));
+  for (let i = 0; i < 8; i++) kernel.enqueueUpcall(handler1.pid, syntheticUpcall(kernel, { serial: i, dpIfindex: FIRST_DP_IFINDEX }));
+  kernel.enqueueUpcall(handler2.pid, syntheticUpcall(kernel, { serial: 100, dpIfindex: FIRST_DP_IFINDEX }));
   const first = await handler1.recv(3);
   assert.equal(first.errno, 0);
   const seqs = (ms: Uint8Array[]) => ms.map((m) => new DataView(m.buffer, m.byteOffset).getUint32(8, true));
@@ -171,7 +171,7 @@ test('wait() resolves once an upcall arrives, and only one read may be pending p
   await Promise.resolve();
   assert.equal(woke, false);
   assert.equal(sock.wait(), sock.wait(), 'calls share the pending read');
-  kernel.enqueueUpcall(sock.pid, syntheticUpcall(kernel, 1, 0));
+  kernel.enqueueUpcall(sock.pid, syntheticUpcall(kernel, { serial: 1, dpIfindex: 0 }));
   assert.equal(await pending, 0);
   assert.equal(kernel.wait(sock.pid, () => {}), 0, 'armed again: fires at once, the queue is not empty');
   // A raw second WAIT while one is pending is refused.
@@ -185,7 +185,7 @@ test('close() completes a pending wait() with EBADF and drops the queue', async 
   const pending = sock.wait();
   await sock.close();
   assert.equal(await pending, EBADF);
-  assert.equal(kernel.enqueueUpcall(sock.pid, syntheticUpcall(kernel, 1, 0)), true);
+  assert.equal(kernel.enqueueUpcall(sock.pid, syntheticUpcall(kernel, { serial: 1, dpIfindex: 0 })), true);
   assert.equal((await sock.recv()).errno, EBADF);
   assert.equal(kernel.openSockets, 0);
 });
@@ -246,18 +246,18 @@ test('recvWait() pends until upcalls arrive and returns them with the wake-up', 
   const { kernel, sock } = await device();
   const pending = sock.recvWait(10);
   await Promise.resolve();
-  kernel.enqueueUpcall(sock.pid, syntheticUpcall(kernel, 7, 0));
+  kernel.enqueueUpcall(sock.pid, syntheticUpcall(kernel, { serial: 7, dpIfindex: 0 }));
   const got = await pending;
   assert.equal(got.errno, 0);
   assert.deepEqual(got.messages.map((m) => m[8]), [7]);
-  kernel.enqueueUpcall(sock.pid, syntheticUpcall(kernel, 8, 0));
-  kernel.enqueueUpcall(sock.pid, syntheticUpcall(kernel, 9, 0));
+  kernel.enqueueUpcall(sock.pid, syntheticUpcall(kernel, { serial: 8, dpIfindex: 0 }));
+  kernel.enqueueUpcall(sock.pid, syntheticUpcall(kernel, { serial: 9, dpIfindex: 0 }));
   assert.deepEqual((await sock.recvWait(10)).messages.map((m) => m[8]), [8, 9], 'already queued: answered at once');
 });
 
 test('recv() stops near the byte budget for large upcalls and the rest follows in order', async () => {
   const { kernel, sock } = await device();
-  for (let i = 0; i < 100; i++) kernel.enqueueUpcall(sock.pid, syntheticUpcall(kernel, i, 0, 60_000));
+  for (let i = 0; i < 100; i++) kernel.enqueueUpcall(sock.pid, syntheticUpcall(kernel, { serial: i, dpIfindex: 0, packetSize: 60_000 }));
   const first = await sock.recv(256);
   assert.ok(first.messages.length < 100, `${first.messages.length} upcalls in one answer`);
   const size = first.messages.reduce((n, m) => n + m.length, 0);

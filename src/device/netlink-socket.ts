@@ -58,7 +58,7 @@ export class NlSocket {
 
   /** Opens a socket; the device picks its id. An errno (EPIPE) if the device is gone. */
   static async open(transport: DeviceTransport): Promise<NlSocket | number> {
-    const a = await call(transport, record(OP_OPEN, 0, 0));
+    const a = await call(transport, record(OP_OPEN, 0));
     return a.word0 !== 0 ? a.word0 : new NlSocket(transport, a.pid);
   }
 
@@ -68,7 +68,7 @@ export class NlSocket {
     if (this.busy) await this.acquire();
     else this.busy = true;
     try {
-      return transactResult(await call(this.transport, record(OP_TRANSACT, 0, this.pid, { data: request })));
+      return transactResult(await call(this.transport, record(OP_TRANSACT, this.pid, { data: request })));
     } finally {
       this.release();
     }
@@ -82,7 +82,7 @@ export class NlSocket {
     if (this.closed) return requests.map(() => ({ errno: EBADF, replies: [] }));
     await this.acquire();
     try {
-      const answers = await Promise.all(requests.map((r) => call(this.transport, record(OP_TRANSACT, 0, this.pid, { data: r }))));
+      const answers = await Promise.all(requests.map((r) => call(this.transport, record(OP_TRANSACT, this.pid, { data: r }))));
       return answers.map(transactResult);
     } finally {
       this.release();
@@ -97,7 +97,7 @@ export class NlSocket {
   /** Takes up to `max` queued messages (events, then upcalls) without waiting. */
   async recv(max = DEFAULT_RECV_BATCH): Promise<NlRecvResult> {
     if (this.closed) return { errno: EBADF, messages: [] };
-    const a = await call(this.transport, record(OP_READ, 0, this.pid, { word0: max }));
+    const a = await call(this.transport, record(OP_READ, this.pid, { word0: max }));
     return { errno: a.word0, messages: a.word0 === 0 ? splitMessages(a.data) : [] };
   }
 
@@ -109,7 +109,7 @@ export class NlSocket {
   wait(): Promise<number> {
     if (this.closed) return Promise.resolve(EBADF);
     if (this.pendingWait === null) {
-      this.pendingWait = call(this.transport, record(OP_WAIT, 0, this.pid)).then((a) => {
+      this.pendingWait = call(this.transport, record(OP_WAIT, this.pid)).then((a) => {
         this.pendingWait = null;
         return a.word0;
       });
@@ -125,7 +125,7 @@ export class NlSocket {
   async recvWait(max = DEFAULT_RECV_BATCH): Promise<NlRecvResult> {
     for (;;) {
       if (this.closed) return { errno: EBADF, messages: [] };
-      const a = await call(this.transport, record(OP_WAIT, 0, this.pid, { word0: Math.max(1, max) }));
+      const a = await call(this.transport, record(OP_WAIT, this.pid, { word0: Math.max(1, max) }));
       // EAGAIN: another read on this socket took the messages first.
       if (a.word0 === EAGAIN) continue;
       return { errno: a.word0, messages: a.word0 === 0 ? splitMessages(a.data) : [] };
@@ -135,19 +135,19 @@ export class NlSocket {
   /** Joins multicast group `group` (an id from lookupFamily()); ENOENT for an unknown group. */
   async join(group: number): Promise<number> {
     if (this.closed) return EBADF;
-    return (await call(this.transport, record(OP_JOIN, 0, this.pid, { word0: group }))).word0;
+    return (await call(this.transport, record(OP_JOIN, this.pid, { word0: group }))).word0;
   }
 
   async leave(group: number): Promise<number> {
     if (this.closed) return EBADF;
-    return (await call(this.transport, record(OP_LEAVE, 0, this.pid, { word0: group }))).word0;
+    return (await call(this.transport, record(OP_LEAVE, this.pid, { word0: group }))).word0;
   }
 
   /** Closes the socket; what was queued for it is dropped, a pending wait() resolves EBADF. */
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    await call(this.transport, record(OP_CLOSE, 0, this.pid));
+    await call(this.transport, record(OP_CLOSE, this.pid));
   }
 
   get isClosed(): boolean {
@@ -156,8 +156,8 @@ export class NlSocket {
 
   /** @internal One DUMP crossing, for NlDump. */
   dumpBatch(request: Uint8Array, start: number, limit: number): Promise<DeviceRecord> {
-    if (this.closed) return Promise.resolve(record(OP_DUMP, 0, this.pid, { word0: EBADF }));
-    return call(this.transport, record(OP_DUMP, 0, this.pid, { word0: start, word1: limit, data: request }));
+    if (this.closed) return Promise.resolve(record(OP_DUMP, this.pid, { word0: EBADF }));
+    return call(this.transport, record(OP_DUMP, this.pid, { word0: start, word1: limit, data: request }));
   }
 
   private acquire(): Promise<void> {

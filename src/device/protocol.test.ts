@@ -31,15 +31,15 @@ const GOLDEN_DUMP_ANSWER = hex(`
 
 test('encodeFrames() writes the golden request frame', () => {
   const frames = encodeFrames([
-    record(OP_OPEN, 1, 0),
-    record(OP_TRANSACT, 2, 5, { data: new TextEncoder().encode('abcde') }),
+    record(OP_OPEN, 0, { tag: 1 }),
+    record(OP_TRANSACT, 5, { tag: 2, data: new TextEncoder().encode('abcde') }),
   ]);
   assert.deepEqual(frames.map(toHex), [toHex(GOLDEN_REQUESTS)]);
 });
 
 test('encodeFrames() writes the golden DUMP answer and decodeFrame() reads it back', () => {
   const done = hex('14000000 0300 0200 01000000 05000000 00000000');
-  const answer = record(OP_DUMP | OP_ANSWER, 7, 5, { flags: ANSWER_F_DONE, word0: 0, word1: 2, data: done });
+  const answer = record(OP_DUMP | OP_ANSWER, 5, { tag: 7, flags: ANSWER_F_DONE, word0: 0, word1: 2, data: done });
   const frames = encodeFrames([answer]);
   assert.deepEqual(frames.map(toHex), [toHex(GOLDEN_DUMP_ANSWER)]);
   const decoded = decodeFrame(GOLDEN_DUMP_ANSWER);
@@ -95,7 +95,7 @@ test('FrameReader refuses an oversized frame from its header, before the body ar
 
 test('encodeFrames() splits a batch that does not fit one frame', () => {
   const data = new Uint8Array(1000);
-  const records = Array.from({ length: 10 }, (_, i) => record(OP_TRANSACT, i, 1, { data }));
+  const records = Array.from({ length: 10 }, (_, i) => record(OP_TRANSACT, 1, { tag: i, data }));
   const frames = encodeFrames(records, 3000);
   assert.equal(frames.length, 5);
   const tags = frames.flatMap((f) => {
@@ -104,7 +104,7 @@ test('encodeFrames() splits a batch that does not fit one frame', () => {
     return d.map((r) => r.tag);
   });
   assert.deepEqual(tags, [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
-  assert.throws(() => encodeFrames([record(OP_TRANSACT, 0, 1, { data: new Uint8Array(4000) })], 3000), RangeError);
+  assert.throws(() => encodeFrames([record(OP_TRANSACT, 1, { data: new Uint8Array(4000) })], 3000), RangeError);
 });
 
 test('decodeFrame() and FrameReader never throw on random and mutated bytes (bounded fuzz)', () => {

@@ -69,12 +69,13 @@ export interface DeviceRecord {
 
 const EMPTY = new Uint8Array(0);
 
+/** A record for socket `pid`; fields not given are 0 (tag: transports set it on requests). */
 export function record(
-  op: number, tag: number, pid: number,
-  options: { flags?: number; word0?: number; word1?: number; data?: Uint8Array } = {},
+  op: number, pid: number,
+  options: { tag?: number; flags?: number; word0?: number; word1?: number; data?: Uint8Array } = {},
 ): DeviceRecord {
   return {
-    op, tag, pid, flags: options.flags ?? 0, word0: options.word0 ?? 0, word1: options.word1 ?? 0,
+    op, tag: options.tag ?? 0, pid, flags: options.flags ?? 0, word0: options.word0 ?? 0, word1: options.word1 ?? 0,
     data: options.data ?? EMPTY,
   };
 }

@@ -96,7 +96,7 @@ class RawClient {
   }
 
   async open(): Promise<number> {
-    this.write(encodeFrames([record(OP_OPEN, 1, 0)])[0]);
+    this.write(encodeFrames([record(OP_OPEN, 0, { tag: 1 })])[0]);
     const [a] = await this.take(1);
     assert.equal(a.op, OP_OPEN | OP_ANSWER);
     return a.pid;
@@ -191,27 +191,27 @@ test('bad netlink input sent raw gets NLMSG_ERROR or a device errno, and changes
   t.after(() => raw.close());
   const pid = await raw.open();
   const cases: Array<[string, DeviceRecord, (a: DeviceRecord) => void]> = [
-    ['truncated netlink message', record(OP_TRANSACT, 2, pid, { data: rawRequest(DP, O.OVS_DP_CMD_GET, { length: 200 }) }),
+    ['truncated netlink message', record(OP_TRANSACT, pid, { tag: 2, data: rawRequest(DP, O.OVS_DP_CMD_GET, { length: 200 }) }),
       (a) => assert.equal(a.word0, EINVAL)],
-    ['shorter than a netlink header', record(OP_TRANSACT, 3, pid, { data: new Uint8Array(10) }),
+    ['shorter than a netlink header', record(OP_TRANSACT, pid, { tag: 3, data: new Uint8Array(10) }),
       (a) => assert.equal(a.word0, EINVAL)],
-    ['two messages in one transaction', record(OP_TRANSACT, 4, pid, {
-      data: new Uint8Array([...rawRequest(DP, O.OVS_DP_CMD_GET), ...rawRequest(DP, O.OVS_DP_CMD_GET)]) }),
+    ['two messages in one transaction', record(OP_TRANSACT, pid, {
+      tag: 4, data: new Uint8Array([...rawRequest(DP, O.OVS_DP_CMD_GET), ...rawRequest(DP, O.OVS_DP_CMD_GET)]) }),
     (a) => assert.equal(a.word0, EINVAL)],
-    ['unknown family', record(OP_TRANSACT, 5, pid, { data: rawRequest(0x99, 1) }),
+    ['unknown family', record(OP_TRANSACT, pid, { tag: 5, data: rawRequest(0x99, 1) }),
       (a) => assert.equal(nlErrno(splitMessages(a.data)[0]), ENOENT)],
-    ['unknown command', record(OP_TRANSACT, 6, pid, { data: rawRequest(DP, 77) }),
+    ['unknown command', record(OP_TRANSACT, pid, { tag: 6, data: rawRequest(DP, 77) }),
       (a) => assert.equal(nlErrno(splitMessages(a.data)[0]), EOPNOTSUPP)],
-    ['wrong attribute size', record(OP_TRANSACT, 7, pid, {
-      data: rawRequest(DP, O.OVS_DP_CMD_NEW, { attrs: (b) => { b.putAttrString(O.OVS_DP_ATTR_NAME, 'x'); b.putAttrU16(O.OVS_DP_ATTR_UPCALL_PID, 1); } }) }),
+    ['wrong attribute size', record(OP_TRANSACT, pid, {
+      tag: 7, data: rawRequest(DP, O.OVS_DP_CMD_NEW, { attrs: (b) => { b.putAttrString(O.OVS_DP_ATTR_NAME, 'x'); b.putAttrU16(O.OVS_DP_ATTR_UPCALL_PID, 1); } }) }),
     // Linux's nla_parse: an integer attribute shorter than its type is ERANGE.
     (a) => assert.equal(nlErrno(splitMessages(a.data)[0]), ERANGE)],
-    ['genl and ovs headers cut short', record(OP_TRANSACT, 8, pid, { data: rawRequest(DP, O.OVS_DP_CMD_GET, { length: 18 }).subarray(0, 18) }),
+    ['genl and ovs headers cut short', record(OP_TRANSACT, pid, { tag: 8, data: rawRequest(DP, O.OVS_DP_CMD_GET, { length: 18 }).subarray(0, 18) }),
       (a) => assert.equal(nlErrno(splitMessages(a.data)[0]), EINVAL)],
-    ['a socket id this connection did not open', record(OP_TRANSACT, 9, pid + 1000, { data: rawRequest(DP, O.OVS_DP_CMD_GET) }),
+    ['a socket id this connection did not open', record(OP_TRANSACT, pid + 1000, { tag: 9, data: rawRequest(DP, O.OVS_DP_CMD_GET) }),
       (a) => assert.equal(a.word0, EBADF)],
-    ['an unknown device op', record(42, 10, pid), (a) => assert.equal(a.word0, EOPNOTSUPP)],
-    ['reserved flags set', record(OP_TRANSACT, 11, pid, { flags: 4, data: rawRequest(DP, O.OVS_DP_CMD_GET) }),
+    ['an unknown device op', record(42, pid, { tag: 10 }), (a) => assert.equal(a.word0, EOPNOTSUPP)],
+    ['reserved flags set', record(OP_TRANSACT, pid, { tag: 11, flags: 4, data: rawRequest(DP, O.OVS_DP_CMD_GET) }),
       (a) => assert.equal(a.word0, EINVAL)],
   ];
   raw.write(encodeFrames(cases.map(([, r]) => r))[0]);
@@ -231,7 +231,7 @@ test('framing garbage closes that connection only; the server keeps serving, sta
   t.after(() => good.transport.close());
   await good.sock.transact(newDpRequest('dp0'));
   const before = await snapshot(good.sock);
-  const frame = encodeFrames([record(OP_TRANSACT, 1, 1, { data: newVportRequest('evil') })])[0];
+  const frame = encodeFrames([record(OP_TRANSACT, 1, { tag: 1, data: newVportRequest('evil') })])[0];
   const garbage: Array<[string, Uint8Array]> = [
     ['bad magic', Uint8Array.from(Buffer.from('GET / HTTP/1.1\r\nHost: x\r\n\r\n'))],
     ['oversized frame', Uint8Array.from([0xff, 0xff, 0xff, 0x7f, 0x44, 0x31, 1, 0])],
@@ -282,8 +282,8 @@ test('fuzzed frames and requests never stop the server (bounded to 2 seconds)', 
     const records = Array.from({ length: 1 + (rand() % 8) }, (_, i) => {
       const data = templates[rand() % templates.length].slice();
       for (let k = rand() % 4; k > 0; k--) data[rand() % data.length] = rand();
-      return record([OP_TRANSACT, OP_TRANSACT, 4, 5, 6, 7, rand() % 12][rand() % 7], i, pid, {
-        data, word0: rand() % 3, word1: rand() % 5,
+      return record([OP_TRANSACT, OP_TRANSACT, 4, 5, 6, 7, rand() % 12][rand() % 7], pid, {
+        tag: i, data, word0: rand() % 3, word1: rand() % 5,
       });
     });
     const bytes = encodeFrames(records)[0];

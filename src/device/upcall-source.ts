@@ -26,10 +26,14 @@ export interface UpcallBurst {
 }
 
 /**
- * A MISS upcall for datapath `dpIfindex` whose nlmsg_seq is `serial` (so a
- * reader can check order) and whose packet is `packetSize` bytes.
+ * A MISS upcall for datapath `dpIfindex` (default 0) whose nlmsg_seq is
+ * `serial` (so a reader can check order) and whose packet is `packetSize`
+ * bytes (default 64).
  */
-export function syntheticUpcall(kernel: DeviceKernel, serial: number, dpIfindex: number, packetSize = 64): Uint8Array {
+export function syntheticUpcall(
+  kernel: DeviceKernel, upcall: { serial: number; dpIfindex?: number; packetSize?: number },
+): Uint8Array {
+  const { serial, dpIfindex = 0, packetSize = 64 } = upcall;
   const ids = kernel.genl.familyIds as unknown as Record<string, number | undefined>;
   const buf = new NlBuffer(packetSize + 64);
   const start = startOvsMessage(buf, {
@@ -48,7 +52,7 @@ export function syntheticUpcall(kernel: DeviceKernel, serial: number, dpIfindex:
 export function runBurst(kernel: DeviceKernel, burst: UpcallBurst): { queued: number; lost: number } {
   let queued = 0;
   for (let i = 0; i < burst.count; i++) {
-    const m = syntheticUpcall(kernel, burst.first + i, burst.dpIfindex ?? 0, burst.packetSize);
+    const m = syntheticUpcall(kernel, { serial: burst.first + i, dpIfindex: burst.dpIfindex, packetSize: burst.packetSize });
     if (kernel.enqueueUpcall(burst.pid, m)) queued++;
   }
   return { queued, lost: burst.count - queued };
