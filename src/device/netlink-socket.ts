@@ -89,7 +89,11 @@ export class NlSocket {
     }
   }
 
-  /** Streams a dump (`request` has NLM_F_DUMP); see NlDump. */
+  /**
+   * Streams a dump (`request` has NLM_F_DUMP); see NlDump. A dump does not
+   * hold the socket: the datapath keeps no dump state, so its batches may go
+   * between transactions of the same socket without mixing their answers.
+   */
   dump(request: Uint8Array, options: { batchSize?: number } = {}): NlDump {
     return new NlDump(this, request, options.batchSize ?? DEFAULT_DUMP_BATCH);
   }

@@ -5,13 +5,17 @@
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { MessageChannel, type MessagePort } from 'node:worker_threads';
-import { EAGAIN, EPIPE } from '../lib/errno.js';
+import { EAGAIN, EPERM, EPIPE } from '../lib/errno.js';
 import { NLM_F_ECHO } from '../netlink/message.js';
 import * as O from '../netlink/openvswitch.js';
 import { dumpVportsRequest, FIRST_DP_IFINDEX, newDpRequest, newVportRequest, ovsRequest, DP } from './fixtures.js';
 import { NlSocket } from './netlink-socket.js';
 import type { UpcallBurst } from './upcall-source.js';
+import { UnixTransport } from './unix-client.js';
 import { WorkerTransport } from './worker.js';
 
 async function openSocket(transport: WorkerTransport): Promise<NlSocket> {
@@ -104,4 +108,34 @@ test('a terminated worker fails pending and later requests with EPIPE', async ()
   await transport.terminate();
   assert.equal(await pending, EPIPE);
   assert.equal((await sock.transact(newDpRequest('dp0'))).errno, EPIPE);
+});
+
+test('a worker started with admin: false refuses changes with EPERM', async (t) => {
+  const transport = await WorkerTransport.start({ admin: false });
+  t.after(() => transport.terminate());
+  const sock = await openSocket(transport);
+  assert.equal((await sock.transact(newDpRequest('dp0'))).errno, EPERM);
+});
+
+test('the worker serves ovs-datapath.sock from the datapath thread', async (t) => {
+  const rundir = mkdtempSync(join(tmpdir(), 'ovs-device-worker-'));
+  const transport = await WorkerTransport.start({ serveRundir: rundir });
+  const unix = await UnixTransport.connect(join(rundir, 'ovs-datapath.sock'));
+  assert.ok(unix instanceof UnixTransport);
+  t.after(async () => {
+    unix.close();
+    await transport.terminate();
+    rmSync(rundir, { recursive: true, force: true });
+  });
+  assert.deepEqual(transport.paths, [join(rundir, 'ovs-datapath.sock'), join(rundir, 'ovs-datapath.ro.sock')]);
+  const parent = await openSocket(transport);
+  await parent.transact(newDpRequest('dp0'));
+  const remote = await NlSocket.open(unix);
+  assert.ok(remote instanceof NlSocket);
+  assert.equal((await remote.transact(newVportRequest('from-unix'))).errno, 0);
+  assert.equal((await parent.dump(dumpVportsRequest()).all()).length, 2);
+});
+
+test('WorkerTransport.start() rejects when the worker cannot set up', async () => {
+  await assert.rejects(WorkerTransport.start({ serveRundir: '/nonexistent/ovs-device' }), /datapath worker failed to start/);
 });

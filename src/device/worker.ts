@@ -29,6 +29,8 @@ export class WorkerTransport extends FramedTransport {
     super();
     worker.on('message', (message: unknown) => {
       if (message instanceof Uint8Array) this.receiveFrame(message);
+      // The worker could not read a frame of ours: a bug on this side; stop rather than guess.
+      else if ((message as { type?: string }).type === 'framing-error') this.close();
     });
     worker.on('error', () => this.lost());
     worker.on('exit', () => this.lost());
