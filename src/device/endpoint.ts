@@ -5,12 +5,15 @@
 // sockets its client opened: another connection cannot touch them (EBADF),
 // and they close when the connection does.
 
-import { EBADF, EINVAL, EMSGSIZE, EOPNOTSUPP } from '../lib/errno.js';
+import { EBADF, EINVAL, EMFILE, EMSGSIZE, EOPNOTSUPP } from '../lib/errno.js';
 import type { DeviceKernel } from './kernel.js';
 import {
   ANSWER_F_DONE, type DeviceRecord, decodeFrame, encodeFrames, FRAME_HEADER_SIZE, type FramingError, MAX_FRAME_SIZE, OP_ANSWER, OP_CLOSE, OP_DUMP, OP_JOIN, OP_LEAVE, OP_OPEN, OP_READ, OP_TRANSACT,
   OP_WAIT, record, recordSize,
 } from './protocol.js';
+
+/** Sockets one connection may hold open (a process's file limit plays this role in Linux). */
+export const MAX_SOCKETS_PER_CONNECTION = 4096;
 
 export interface EndpointOptions {
   /** Whether mutating commands are allowed on this connection (GENL_UNS_ADMIN_PERM). */
@@ -78,6 +81,7 @@ export class DeviceEndpoint {
     if (this.closed) return answer(EBADF);
     if (r.flags !== 0) return answer(EINVAL);
     if (op === OP_OPEN) {
+      if (this.owned.size >= MAX_SOCKETS_PER_CONNECTION) return answer(EMFILE);
       const pid = this.kernel.open();
       this.owned.add(pid);
       return answer(0, { pid });

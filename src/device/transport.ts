@@ -5,16 +5,19 @@
 // answers synchronously, so tests run deterministically. worker.ts and
 // unix-client.ts carry the same records as frames.
 
-import { EPIPE } from '../lib/errno.js';
+import { EMSGSIZE, EPIPE } from '../lib/errno.js';
 import { DeviceEndpoint } from './endpoint.js';
 import type { DeviceKernel } from './kernel.js';
-import { type DeviceRecord, decodeFrame, encodeFrames, OP_ANSWER } from './protocol.js';
+import {
+  type DeviceRecord, decodeFrame, encodeFrames, FRAME_HEADER_SIZE, MAX_FRAME_SIZE, OP_ANSWER, recordSize,
+} from './protocol.js';
 
 /**
  * A connection to the pseudo device. submit() sends one request record (its
  * tag is overwritten); `done` runs exactly once with the answer, possibly
  * before submit() returns (in process). Once the connection is lost, every
- * pending and later request is answered with errno EPIPE.
+ * pending and later request is answered with errno EPIPE; a request too
+ * large for a frame (16 MiB) is answered EMSGSIZE at once.
  */
 export interface DeviceTransport {
   submit(request: DeviceRecord, done: (answer: DeviceRecord) => void): void;
@@ -86,6 +89,11 @@ export abstract class FramedTransport implements DeviceTransport {
   submit(request: DeviceRecord, done: (answer: DeviceRecord) => void): void {
     if (this.closed) {
       done(failed(request, EPIPE));
+      return;
+    }
+    // No frame could carry it; fail it here rather than in the flush.
+    if (recordSize(request) + FRAME_HEADER_SIZE > MAX_FRAME_SIZE) {
+      done(failed(request, EMSGSIZE));
       return;
     }
     request.tag = this.nextTag;

@@ -9,10 +9,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MessageChannel, type MessagePort } from 'node:worker_threads';
-import { EAGAIN, EPERM, EPIPE } from '../lib/errno.js';
+import { EAGAIN, EMFILE, EMSGSIZE, EPERM, EPIPE } from '../lib/errno.js';
 import { NLM_F_ECHO } from '../netlink/message.js';
 import * as O from '../netlink/openvswitch.js';
 import { dumpVportsRequest, FIRST_DP_IFINDEX, newDpRequest, newVportRequest, ovsRequest, DP } from './fixtures.js';
+import { MAX_SOCKETS_PER_CONNECTION } from './endpoint.js';
 import { NlSocket } from './netlink-socket.js';
 import type { UpcallBurst } from './upcall-source.js';
 import { UnixTransport } from './unix-client.js';
@@ -138,4 +139,22 @@ test('the worker serves ovs-datapath.sock from the datapath thread', async (t) =
 
 test('WorkerTransport.start() rejects when the worker cannot set up', async () => {
   await assert.rejects(WorkerTransport.start({ serveRundir: '/nonexistent/ovs-device' }), /datapath worker failed to start/);
+});
+
+test('a request too large for any frame fails with EMSGSIZE and the connection carries on', async (t) => {
+  const transport = await WorkerTransport.start();
+  t.after(() => transport.terminate());
+  const sock = await openSocket(transport);
+  assert.equal((await sock.transact(new Uint8Array(17 * 1024 * 1024))).errno, EMSGSIZE);
+  assert.equal((await sock.transact(newDpRequest('dp0'))).errno, 0);
+});
+
+test('a connection may hold at most MAX_SOCKETS_PER_CONNECTION sockets (EMFILE past it)', async (t) => {
+  const transport = await WorkerTransport.start();
+  t.after(() => transport.terminate());
+  const opened = await Promise.all(Array.from({ length: MAX_SOCKETS_PER_CONNECTION + 1 }, () => NlSocket.open(transport)));
+  assert.equal(opened.filter((s) => s instanceof NlSocket).length, MAX_SOCKETS_PER_CONNECTION);
+  assert.equal(opened[MAX_SOCKETS_PER_CONNECTION], EMFILE);
+  await (opened[0] as NlSocket).close();
+  assert.ok((await NlSocket.open(transport)) instanceof NlSocket, 'a closed socket frees its place');
 });
