@@ -276,14 +276,15 @@ export class DeviceKernel {
   }
 
   /**
-   * Queues an upcall message for socket `pid`; false when the queue is full,
-   * and then it is counted lost on the datapath named by the message's
+   * Queues an upcall message for socket `pid`; false when the queue is full
+   * or no such socket is open, and then it is counted lost on the datapath named by the message's
    * ovs_header (its `lost` statistic), as Linux counts a failed upcall.
    * The packet family does this itself once it exists; tests and benchmarks
    * use this to stand in for packets.
    */
   enqueueUpcall(pid: number, message: Uint8Array): boolean {
-    if (this.upcalls.enqueue(pid, message)) return true;
+    // A socket id nobody holds loses the upcall, as Linux's send to a missing port id does.
+    if (this.sockets.has(pid) && this.upcalls.enqueue(pid, message)) return true;
     this.stats.upcallsLost++;
     if (message.length >= NLMSG_HDRLEN + GENL_HDRLEN + OVS_HEADER_LEN) {
       const dp = this.genl.registry.byDpIfindex(ovsDpIfindex(message, 0));

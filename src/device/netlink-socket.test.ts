@@ -185,7 +185,8 @@ test('close() completes a pending wait() with EBADF and drops the queue', async 
   const pending = sock.wait();
   await sock.close();
   assert.equal(await pending, EBADF);
-  assert.equal(kernel.enqueueUpcall(sock.pid, syntheticUpcall(kernel, { serial: 1, dpIfindex: 0 })), true);
+  assert.equal(kernel.enqueueUpcall(sock.pid, syntheticUpcall(kernel, { serial: 1, dpIfindex: 0 })), false, 'lost: nobody holds the id');
+  assert.equal(kernel.stats.upcallsLost, 1);
   assert.equal((await sock.recv()).errno, EBADF);
   assert.equal(kernel.openSockets, 0);
 });
