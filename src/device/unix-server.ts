@@ -35,8 +35,8 @@ export class DeviceSocketServer {
   private readonly servers: net.Server[] = [];
   private readonly connections = new Set<net.Socket>();
   readonly paths: string[] = [];
-  /** Connections accepted, connections closed for framing garbage, frames handled. */
-  readonly stats = { connections: 0, framingErrors: 0, frames: 0 };
+  /** Connections accepted, closed for framing garbage, closed for an exception behind the device; frames handled. */
+  readonly stats = { connections: 0, framingErrors: 0, internalErrors: 0, frames: 0 };
 
   private constructor(readonly kernel: DeviceKernel) {}
 
@@ -113,7 +113,16 @@ export class DeviceSocketServer {
     c.on('data', (chunk: Buffer) => {
       const bytes = new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.length);
       for (const frame of reader.push(bytes)) {
-        if (framed.receive(frame) !== null) return this.garbage(c);
+        let error;
+        try {
+          error = framed.receive(frame);
+        } catch {
+          // A bug behind the device, not the client's doing: drop this client, keep serving the others.
+          this.stats.internalErrors++;
+          c.destroy();
+          return;
+        }
+        if (error !== null) return this.garbage(c);
         this.stats.frames++;
       }
       if (reader.error !== null) this.garbage(c);
