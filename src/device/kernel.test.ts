@@ -10,6 +10,7 @@ import { NlBuffer } from '../netlink/buffer.js';
 import { CTRL_CMD_GETFAMILY, GENL_ID_CTRL } from '../netlink/genl-ctrl.js';
 import { NLM_F_ACK, NLM_F_DUMP, NLM_F_REQUEST, NLMSG_NOOP } from '../netlink/message.js';
 import { dumpDpsRequest, newDpRequest, nlErrno } from './fixtures.js';
+import { DatapathGenl, type FamilyIds } from '../datapath/genl.js';
 import { DeviceKernel } from './kernel.js';
 
 function message(type: number, flags: number, cmd: number): Uint8Array {
@@ -60,4 +61,18 @@ test('nlctrl answers only GETFAMILY, and EINVAL without a name or id', () => {
   assert.equal(dump.messages.length, 1);
   assert.equal(dump.next, 2);
   assert.equal(dump.done, false);
+});
+
+test('nlctrl lists every OVS family DatapathGenl has an id for, and only those', () => {
+  const ids = { datapath: 0x13, vport: 0x14, flow: 0x15, packet: 0x16, meter: 0x17, ctLimit: 0x18 };
+  const kernel = new DeviceKernel({ genl: new DatapathGenl({ familyIds: ids as FamilyIds }) });
+  assert.deepEqual(kernel.families.map((f) => [f.name, f.id]), [
+    ['nlctrl', 0x10], ['ovs_datapath', 0x13], ['ovs_vport', 0x14], ['ovs_flow', 0x15], ['ovs_packet', 0x16],
+    ['ovs_meter', 0x17], ['ovs_ct_limit', 0x18],
+  ]);
+  // The packet family has no multicast group.
+  assert.deepEqual(kernel.families.find((f) => f.name === 'ovs_packet')!.mcastGroups, []);
+  // Without ids for them, flow, packet, meter and ct_limit are absent (nlctrl answers ENOENT).
+  const dpOnly = new DeviceKernel({ genl: new DatapathGenl({ familyIds: { datapath: 0x13, vport: 0x14 } as FamilyIds }) });
+  assert.deepEqual(dpOnly.families.map((f) => f.name), ['nlctrl', 'ovs_datapath', 'ovs_vport']);
 });

@@ -37,10 +37,13 @@ export const ANSWER_BYTE_BUDGET = 4 * 1024 * 1024;
 /** nlctrl's own multicast group ("notify"); Linux numbers it like nlctrl's family id. */
 const CTRL_NOTIFY_GROUP = GENL_ID_CTRL;
 
-/** Keys of DatapathGenl.familyIds, by family name. Keys not present there are families not served yet. */
-const FAMILY_KEYS: Readonly<Record<string, string>> = {
-  ovs_datapath: 'datapath', ovs_vport: 'vport', ovs_flow: 'flow', ovs_packet: 'packet', ovs_meter: 'meter',
-  ovs_ct_limit: 'ctLimit',
+/**
+ * Keys of DatapathGenl.familyIds, by family name (the spellings it may use).
+ * A family with no key there is not served yet, and nlctrl says ENOENT.
+ */
+const FAMILY_KEYS: Readonly<Record<string, readonly string[]>> = {
+  ovs_datapath: ['datapath'], ovs_vport: ['vport'], ovs_flow: ['flow'], ovs_packet: ['packet'],
+  ovs_meter: ['meter'], ovs_ct_limit: ['ctLimit', 'ct_limit', 'ctlimit'],
 };
 
 /** Who sends a request: the socket and whether its connection holds the admin right. */
@@ -375,7 +378,7 @@ function buildFamilies(genl: DatapathGenl): GenlFamilyInfo[] {
     mcastGroups: [{ name: 'notify', id: CTRL_NOTIFY_GROUP }],
   }];
   for (const f of OVS_FAMILIES) {
-    const id = ids[FAMILY_KEYS[f.name]];
+    const id = FAMILY_KEYS[f.name]?.map((key) => ids[key]).find((value) => value !== undefined);
     if (id === undefined) continue;
     const ops = Object.values(f.commands).sort((a, b) => a - b).map((cmd) => ({
       id: cmd,
