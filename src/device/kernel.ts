@@ -65,6 +65,21 @@ export interface DumpAnswer extends KernelAnswer {
   done: boolean;
 }
 
+/**
+ * Upcall queues that refuse socket ids nobody holds, so an upcall to a closed
+ * or never-opened socket is lost (and counted), as Linux's send to a missing
+ * port id fails, instead of waiting in a queue nobody reads.
+ */
+class SocketUpcallQueues extends UpcallQueues {
+  constructor(limit: number | undefined, private readonly isOpen: (pid: number) => boolean) {
+    super(limit);
+  }
+
+  override enqueue(pid: number, message: Uint8Array): boolean {
+    return this.isOpen(pid) && super.enqueue(pid, message);
+  }
+}
+
 /** A socket as the kernel sees it. */
 class KernelSocket {
   readonly events: EventCursor;
@@ -87,8 +102,8 @@ export interface DeviceKernelOptions {
 export class DeviceKernel {
   readonly genl: DatapathGenl;
   /**
-   * Per-socket upcall queues. TODO(#3): once DatapathGenl has its own
-   * `upcalls` (filled by the packet family), this becomes `this.genl.upcalls`.
+   * Per-socket upcall queues: DatapathGenl's own when it has them (the packet
+   * family fills them), which are these when the kernel made the DatapathGenl.
    */
   readonly upcalls: UpcallQueues;
   /** What nlctrl answers: nlctrl itself and every OVS family the datapath serves. */
@@ -101,8 +116,10 @@ export class DeviceKernel {
   readonly stats = { transactions: 0, dumpBatches: 0, reads: 0, upcallsLost: 0, badRequests: 0 };
 
   constructor(options: DeviceKernelOptions = {}) {
-    this.genl = options.genl ?? new DatapathGenl();
-    this.upcalls = new UpcallQueues(options.upcallQueueLimit);
+    const upcalls = new SocketUpcallQueues(options.upcallQueueLimit, (pid) => this.sockets.has(pid));
+    // DatapathGenl takes `upcalls` once the packet family is in; before, the option is ignored.
+    this.genl = options.genl ?? new DatapathGenl({ upcalls } as unknown as ConstructorParameters<typeof DatapathGenl>[0]);
+    this.upcalls = (this.genl as { upcalls?: UpcallQueues }).upcalls ?? upcalls;
     this.ring = new EventRing(options.eventRingSize);
     this.families = buildFamilies(this.genl);
     for (const f of this.families) for (const g of f.mcastGroups) this.groupIds.add(g.id);
