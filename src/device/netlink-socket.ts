@@ -124,7 +124,8 @@ export class NlSocket {
   /**
    * Waits until something is queued and returns it (up to `max` messages) in
    * the same crossing: the pending read completing with its data, what an
-   * upcall handler loops on. errno EBADF when the socket closes first.
+   * upcall handler loops on. errno EBADF when the socket closes first,
+   * EBUSY while a wait() is pending (a socket has one pending read).
    */
   async recvWait(max = DEFAULT_RECV_BATCH): Promise<NlRecvResult> {
     for (;;) {
