@@ -97,6 +97,8 @@ export interface DeviceKernelOptions {
   upcallQueueLimit?: number;
   /** Events the multicast ring keeps. */
   eventRingSize?: number;
+  /** Bytes after which READ and DUMP answers stop taking messages (ANSWER_BYTE_BUDGET). */
+  answerByteBudget?: number;
 }
 
 export class DeviceKernel {
@@ -112,6 +114,7 @@ export class DeviceKernel {
   private readonly ring: EventRing;
   private readonly sockets = new Map<number, KernelSocket>();
   private nextPid = 1;
+  private readonly answerByteBudget: number;
   /** Counters for `ovs-appctl` and tests. */
   readonly stats = { transactions: 0, dumpBatches: 0, reads: 0, upcallsLost: 0, badRequests: 0 };
 
@@ -121,6 +124,7 @@ export class DeviceKernel {
     this.genl = options.genl ?? new DatapathGenl({ upcalls } as unknown as ConstructorParameters<typeof DatapathGenl>[0]);
     this.upcalls = (this.genl as { upcalls?: UpcallQueues }).upcalls ?? upcalls;
     this.ring = new EventRing(options.eventRingSize);
+    this.answerByteBudget = options.answerByteBudget ?? ANSWER_BYTE_BUDGET;
     this.families = buildFamilies(this.genl);
     for (const f of this.families) for (const g of f.mcastGroups) this.groupIds.add(g.id);
     this.upcalls.onArrival = (pid) => this.signal(pid);
@@ -206,7 +210,7 @@ export class DeviceKernel {
       const type = readU16(m, 4);
       if (type === NLMSG_DONE || type === NLMSG_ERROR) {
         done = true;
-      } else if (size >= ANSWER_BYTE_BUDGET) {
+      } else if (size >= this.answerByteBudget) {
         // Over budget: the rest comes again in the next batch (the datapath keeps nothing).
         messages.length = i;
         break;
@@ -239,7 +243,7 @@ export class DeviceKernel {
     let size = 0;
     for (const m of messages) size += m.length;
     // In chunks of 32, to stop near the byte budget (upcalls carry whole packets of up to 64 KiB).
-    while (messages.length < cap && size < ANSWER_BYTE_BUDGET) {
+    while (messages.length < cap && size < this.answerByteBudget) {
       const taken = this.upcalls.take(pid, Math.min(cap - messages.length, 32));
       if (taken.length === 0) break;
       for (const m of taken) {

@@ -267,3 +267,17 @@ test('recv() stops near the byte budget for large upcalls and the rest follows i
   const seqs = [...first.messages, ...rest.messages].map((m) => new DataView(m.buffer, m.byteOffset).getUint32(8, true));
   assert.deepEqual(seqs, Array.from({ length: 100 }, (_, i) => i));
 });
+
+test('a dump batch cut by the byte budget resumes where it was cut, nothing lost or repeated', async () => {
+  const kernel = new DeviceKernel({ answerByteBudget: 1000 });
+  const sock = await openSocket(new InProcessTransport(kernel));
+  await sock.transact(newDpRequest('dp0'));
+  for (let i = 1; i <= 30; i++) await sock.transact(newVportRequest(`p${i}`, { portNo: i }));
+  const dump = sock.dump(dumpVportsRequest(), { batchSize: 1000 });
+  const names = (await dump.all()).map(portName);
+  assert.equal(dump.errno, 0);
+  assert.deepEqual(names, ['dp0', ...Array.from({ length: 30 }, (_, i) => `p${i + 1}`)]);
+  // Vport messages are 132 bytes: 8 fit before the budget is passed.
+  assert.equal(dump.maxHeld, 8);
+  assert.equal(dump.batches, 4);
+});
