@@ -1,10 +1,9 @@
-// The kernel side of the pseudo device: everything a device endpoint
-// (endpoint.ts) reaches in the process or thread hosting the datapath. It
-// wraps the datapath's genl handlers (DatapathGenl) with what a kernel adds
-// around them: the generic netlink controller (family names to ids), socket
-// ids assigned here (seed 001's OVS_GET_PID), one upcall queue per socket with
-// one pending read, multicast membership over one event ring, and the admin
-// right passed into each request. Synchronous: transports add the async part.
+// The kernel side of the pseudo device, what endpoint.ts calls in the process
+// or thread hosting the datapath: DatapathGenl wrapped with what a kernel adds
+// around it: nlctrl (family names to ids), socket ids assigned here (seed
+// 001's OVS_GET_PID), one upcall queue per socket with one pending read,
+// multicast over one event ring, the admin right passed into each request.
+// Synchronous: transports add the async part.
 
 import { EAGAIN, EBADF, EBUSY, EINVAL, ENOENT, EOPNOTSUPP } from '../lib/errno.js';
 import { readU16, readU32 } from '../netlink/attr.js';

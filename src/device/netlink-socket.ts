@@ -1,11 +1,9 @@
-// Userspace netlink sockets over the pseudo device (seed 004's emulated
-// netlink sockets; OVS's lib/netlink-socket.c in role): the API dpif and
-// dpctl use to talk to the datapath, whatever transport carries it. A socket
-// gets its id from the device (OVS_GET_PID's role); transact() is one round
-// trip and a socket runs one transaction at a time; dump() streams a dump in
-// batches, each asking the stateless datapath to resume where the last one
-// stopped; recv()/wait() read the socket's upcall and event queue; join()
-// subscribes to a multicast group; lookupFamily() asks nlctrl for a family.
+// Userspace netlink sockets over the pseudo device (seed 004; the role of
+// OVS's lib/netlink-socket.c), what dpif and dpctl talk to the datapath with.
+// The device picks a socket's id; transact() is one round trip, one at a
+// time per socket; dump() streams in batches, each telling the stateless
+// datapath where to resume; recv()/recvWait()/wait() read the upcall and event
+// queue; join() subscribes to a group; lookupFamily() asks nlctrl.
 
 import { EAGAIN, EBADF, EINVAL, EPROTO } from '../lib/errno.js';
 import { NlBuffer } from '../netlink/buffer.js';

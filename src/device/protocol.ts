@@ -1,10 +1,9 @@
-// The pseudo device's protocol: what crosses the line between userspace
-// netlink sockets (netlink-socket.ts) and the process or thread hosting the
-// datapath (kernel.ts), whatever carries it (in-process call, worker
-// postMessage, unix socket). Seed 001's ioctls become request records: OPEN
-// (OVS_GET_PID), TRANSACT (request and reply in one call), DUMP (carrying its
-// resume position), READ, WAIT (the one pending read), JOIN/LEAVE, CLOSE.
-// Records travel in frames, many per crossing. docs/device.md has the layout.
+// The pseudo device's protocol between userspace netlink sockets
+// (netlink-socket.ts) and the datapath's host (kernel.ts), over any transport.
+// Seed 001's ioctls become request records: OPEN (OVS_GET_PID), TRANSACT
+// (request and reply in one call), DUMP (carrying its resume position), READ,
+// WAIT (the one pending read), JOIN/LEAVE, CLOSE. Records travel in frames,
+// many per crossing; docs/device.md has the layout.
 
 import { readU16, readU32 } from '../netlink/attr.js';
 
