@@ -1,0 +1,326 @@
+// The ovs_flow generic netlink family, as Linux's datapath answers it: NEW
+// (create, or with neither NLM_F_CREATE nor NLM_F_EXCL also replace the actions
+// of the same flow), SET (actions, OVS_FLOW_ATTR_CLEAR), GET and DEL by key or
+// UFID, DEL of every flow, and stateless dumps with statistics. genl.ts
+// dispatches here after the policy check; flows live in the datapath's
+// FlowTable (flow-table.ts) with actions compiled by actions.ts.
+//
+// Linux's rules kept here: a NEW that overlaps an installed flow (a packet
+// would find it) is EEXIST under NLM_F_CREATE or NLM_F_EXCL; without them it
+// updates that flow when it is the same flow, else ENOENT. A flow installed
+// with a UFID is found by its UFID only; one installed without is found by its
+// unmasked key. Actions that use conntrack (ct) are EOPNOTSUPP until
+// connection tracking exists (a later issue).
+
+import { EEXIST, EINVAL, EMSGSIZE, ENODEV, ENOENT } from '../lib/errno.js';
+import * as L from '../flow/layout.js';
+import { findAttr } from '../netlink/attr.js';
+import { NlBuffer } from '../netlink/buffer.js';
+import { NLM_F_CREATE, NLM_F_EXCL, NLM_F_MULTI, startOvsMessage } from '../netlink/message.js';
+import { parseOdpActions, putOdpActions } from '../netlink/odp-actions.js';
+import { parseOdpKey, parseOdpMask, putOdpFlowKey, putOdpMask } from '../netlink/odp-key.js';
+import * as O from '../netlink/openvswitch.js';
+import { putFlowStats } from '../netlink/ovs-structs.js';
+import type { AttrIndex } from '../netlink/policy.js';
+import { compileActions, type CompiledActions } from './actions.js';
+import type { Datapath, DatapathRegistry } from './datapath.js';
+import type { DpFlow } from './flow-table.js';
+import { dumpObjects, type Outcome, type Request } from './genl-common.js';
+
+/** Largest OVS_FLOW_ATTR_ACTIONS payload (Linux's MAX_ACTIONS_BUFSIZE); larger is EMSGSIZE. */
+export const MAX_ACTIONS_SIZE = 32 * 1024;
+
+type Flow = DpFlow<CompiledActions>;
+
+/** A flow's key and mask as a request gives them: the key unmasked. */
+interface ParsedMatch {
+  readonly key: Uint32Array;
+  readonly mask: Uint32Array;
+}
+
+interface Ufid {
+  readonly words: Uint32Array;
+  readonly length: number;
+}
+
+export class FlowFamily {
+  constructor(private readonly registry: DatapathRegistry, private readonly familyId: number) {}
+
+  command(r: Request): Outcome {
+    switch (r.cmd) {
+      case O.OVS_FLOW_CMD_NEW: return this.flowNew(r);
+      case O.OVS_FLOW_CMD_SET: return this.flowSet(r);
+      case O.OVS_FLOW_CMD_DEL: return this.flowDel(r);
+      default: return this.flowGet(r);
+    }
+  }
+
+  /** Linux checks key, mask, UFID and actions before it looks for the datapath. */
+  private flowNew(r: Request): Outcome {
+    const a = r.attrs;
+    if (!a.has(O.OVS_FLOW_ATTR_KEY) || !a.has(O.OVS_FLOW_ATTR_ACTIONS)) return EINVAL;
+    const match = parseMatch(a, true);
+    if (typeof match === 'number') return match;
+    const ufid = parseUfid(a);
+    const actions = parseActions(a);
+    if (typeof actions === 'number') return actions;
+    const dp = this.registry.byDpIfindex(r.dpIfindex);
+    if (dp === undefined) return ENODEV;
+    const table = dp.flowTable;
+    const masked = maskedKey(match);
+    let flow = ufid !== null ? byUfid(dp, ufid) : null;
+    if (flow === null) flow = table.find(masked);
+    if (flow === null) {
+      const error = table.insert(match, actions, ufid !== null ? { ufid: ufid.words } : { unmaskedKey: match.key });
+      if (error !== 0) return error;
+      const added = (ufid !== null ? table.getByUfid(ufid.words) : table.getExact(match)) as Flow;
+      if (ufid !== null) added.ufidLength = ufid.length;
+      return { replies: [], event: this.message(dp, added, r, O.OVS_FLOW_CMD_NEW, 0) };
+    }
+    if ((r.flags & (NLM_F_CREATE | NLM_F_EXCL)) !== 0) return EEXIST;
+    if (!sameFlow(flow, match)) {
+      flow = flow.hasUfid ? null : lookupExact(dp, match.key);
+      if (flow === null) return ENOENT;
+    }
+    flow.actions = actions;
+    return { replies: [], event: this.message(dp, flow, r, O.OVS_FLOW_CMD_NEW, 0) };
+  }
+
+  private flowSet(r: Request): Outcome {
+    const a = r.attrs;
+    const ufid = parseUfid(a);
+    let match: ParsedMatch | null = null;
+    if (a.has(O.OVS_FLOW_ATTR_KEY)) {
+      const parsed = parseMatch(a, true);
+      if (typeof parsed === 'number') return parsed;
+      match = parsed;
+    } else if (ufid === null) {
+      return EINVAL;
+    }
+    let actions: CompiledActions | null = null;
+    if (a.has(O.OVS_FLOW_ATTR_ACTIONS)) {
+      if (match === null) return EINVAL;
+      const parsed = parseActions(a);
+      if (typeof parsed === 'number') return parsed;
+      actions = parsed;
+    }
+    const dp = this.registry.byDpIfindex(r.dpIfindex);
+    if (dp === undefined) return ENODEV;
+    const flow = ufid !== null ? byUfid(dp, ufid) : lookupExact(dp, (match as ParsedMatch).key);
+    if (flow === null) return ENOENT;
+    if (actions !== null) flow.actions = actions;
+    // The notification carries the statistics from before the clearing.
+    const event = this.message(dp, flow, r, O.OVS_FLOW_CMD_SET, 0);
+    if (a.has(O.OVS_FLOW_ATTR_CLEAR)) flow.clearStats();
+    return { replies: [], event };
+  }
+
+  private flowGet(r: Request): Outcome {
+    const found = this.identify(r);
+    if (typeof found === 'number') return found;
+    if (found.flow === null) return EINVAL;
+    return { replies: [this.message(found.dp, found.flow, r, O.OVS_FLOW_CMD_GET, 0)] };
+  }
+
+  private flowDel(r: Request): Outcome {
+    const found = this.identify(r);
+    if (typeof found === 'number') return found;
+    const { dp, flow } = found;
+    if (flow === null) {
+      // Neither key nor UFID: every flow goes, without a notification per flow.
+      dp.flowTable.flush();
+      return { replies: [] };
+    }
+    const event = this.message(dp, flow, r, O.OVS_FLOW_CMD_DEL, 0);
+    dp.flowTable.remove(flow);
+    return { replies: [], event };
+  }
+
+  /**
+   * GET and DEL: the flow by UFID, else by unmasked key (the mask, if sent, is
+   * ignored). `flow` null means the request named no flow (no key, no UFID).
+   */
+  private identify(r: Request): { dp: Datapath; flow: Flow | null } | number {
+    const a = r.attrs;
+    const ufid = parseUfid(a);
+    let match: ParsedMatch | null = null;
+    if (ufid === null && a.has(O.OVS_FLOW_ATTR_KEY)) {
+      const parsed = parseMatch(a, false);
+      if (typeof parsed === 'number') return parsed;
+      match = parsed;
+    }
+    const dp = this.registry.byDpIfindex(r.dpIfindex);
+    if (dp === undefined) return ENODEV;
+    if (ufid === null && match === null) return { dp, flow: null };
+    const flow = ufid !== null ? byUfid(dp, ufid) : lookupExact(dp, (match as ParsedMatch).key);
+    return flow === null ? ENOENT : { dp, flow };
+  }
+
+  /** The flows of the header's datapath, in table order, OVS_FLOW_ATTR_UFID_FLAGS applied. */
+  dump(r: Request): Uint8Array[] | number {
+    const dp = this.registry.byDpIfindex(r.dpIfindex);
+    if (dp === undefined) return ENODEV;
+    return dumpObjects(r, dp.flowTable.flowsInOrder(), (flow) => this.message(dp, flow, r, O.OVS_FLOW_CMD_GET, NLM_F_MULTI));
+  }
+
+  /**
+   * A flow as Linux describes it: its identifier (UFID, or the unmasked key),
+   * the masked key (UFID flows, unless omitted), the mask, last use, stats and
+   * TCP flags when non-zero, the actions.
+   */
+  private message(dp: Datapath, flow: Flow, r: Request, cmd: number, flags: number): Uint8Array {
+    const ufidFlags = r.attrs.u32(O.OVS_FLOW_ATTR_UFID_FLAGS);
+    const buf = new NlBuffer(512);
+    const start = startOvsMessage(buf, {
+      family: this.familyId, flags, seq: r.seq, pid: r.context.pid, cmd, version: O.OVS_FLOW_VERSION, dpIfindex: dp.dpIfindex,
+    });
+    if (flow.hasUfid) {
+      const o = buf.putAttrSpace(O.OVS_FLOW_ATTR_UFID, flow.ufidLength);
+      for (let i = 0; i < flow.ufidLength; i++) buf.bytes[o + i] = flow.ufid[i >> 2] >>> ((i & 3) * 8);
+      if ((ufidFlags & O.OVS_UFID_F_OMIT_KEY) === 0) {
+        const nest = buf.startNested(O.OVS_FLOW_ATTR_KEY);
+        putOdpFlowKey(buf, flow);
+        buf.endNested(nest);
+      }
+    } else {
+      const nest = buf.startNested(O.OVS_FLOW_ATTR_KEY);
+      putOdpFlowKey(buf, { key: flow.unmaskedKey ?? flow.key, mask: flow.mask });
+      buf.endNested(nest);
+    }
+    if ((ufidFlags & O.OVS_UFID_F_OMIT_MASK) === 0) {
+      const nest = buf.startNested(O.OVS_FLOW_ATTR_MASK);
+      putOdpMask(buf, flow);
+      buf.endNested(nest);
+    }
+    const used = flow.usedMs;
+    if (used !== 0) buf.putAttrU64(O.OVS_FLOW_ATTR_USED, Math.floor(used / 0x100000000), used >>> 0);
+    if (flow.packets !== 0) putFlowStats(buf, O.OVS_FLOW_ATTR_STATS, { packets: flow.packets, bytes: flow.bytes });
+    const tcpFlags = flow.tcpFlags & 0xff;
+    if (tcpFlags !== 0) buf.putAttrU8(O.OVS_FLOW_ATTR_TCP_FLAGS, tcpFlags);
+    if ((ufidFlags & O.OVS_UFID_F_OMIT_ACTIONS) === 0) {
+      const nest = buf.startNested(O.OVS_FLOW_ATTR_ACTIONS);
+      putOdpActions(buf, flow.actions.source);
+      buf.endNested(nest);
+    }
+    buf.endMessage(start);
+    return buf.data().slice();
+  }
+}
+
+// --- Request parsing -----------------------------------------------------------
+
+/**
+ * OVS_FLOW_ATTR_KEY (and, with `withMask`, OVS_FLOW_ATTR_MASK) as a key and a
+ * mask. Without a mask the flow is exact: every field the key's attributes
+ * can express is matched, as Linux's "exact match over the key's range".
+ * An in_port in the key is always matched exactly. EINVAL for a malformed
+ * key, a key whose protocol attributes disagree with its own types, or a
+ * mask that wildcards a field's prerequisite or masks what the key lacks.
+ */
+function parseMatch(a: AttrIndex, withMask: boolean): ParsedMatch | number {
+  const keyBytes = a.data(O.OVS_FLOW_ATTR_KEY) as Uint8Array;
+  const key = new Uint32Array(L.KEY_WORDS);
+  let error = parseOdpKey(keyBytes, key, { checkProtocols: true });
+  if (error !== 0) return error;
+  const mask = new Uint32Array(L.KEY_WORDS);
+  if (withMask && a.has(O.OVS_FLOW_ATTR_MASK)) {
+    error = parseOdpMask(a.data(O.OVS_FLOW_ATTR_MASK) as Uint8Array, mask);
+    if (error !== 0) return error;
+    if (maskContradictsKey(key, mask)) return EINVAL;
+  } else {
+    error = exactMask(key, mask);
+    if (error !== 0) return error;
+  }
+  if (findAttr(keyBytes, 0, keyBytes.length, O.OVS_KEY_ATTR_IN_PORT) >= 0) mask[L.IN_PORT] = 0xffffffff;
+  return { key, mask };
+}
+
+const ALL_ONES = new Uint32Array(L.KEY_WORDS).fill(0xffffffff);
+
+/** The mask that matches every field `key`'s attributes express. */
+function exactMask(key: Uint32Array, mask: Uint32Array): number {
+  const buf = new NlBuffer(1024);
+  putOdpMask(buf, { key, mask: ALL_ONES });
+  return parseOdpMask(buf.data(), mask);
+}
+
+// Words whose match needs an exact Ethernet type, and those that need an exact IP protocol.
+const L3_WORDS = [L.NW_SRC, L.NW_DST, L.IPV6_SRC, L.IPV6_SRC + 1, L.IPV6_SRC + 2, L.IPV6_SRC + 3, L.IPV6_DST,
+  L.IPV6_DST + 1, L.IPV6_DST + 2, L.IPV6_DST + 3, L.IPV6_LABEL, L.NW_FRAG, L.NW_TOS, L.NW_TTL, L.NW_PROTO,
+  L.ARP_SHA_HI, L.ARP_SHA_LO, L.ARP_THA_HI, L.ARP_THA_LO, L.MPLS_LSE0, L.MPLS_LSE1, L.MPLS_LSE2];
+const L4_WORDS = [L.TP_SRC, L.TP_DST, L.TCP_FLAGS, L.ND_TARGET, L.ND_TARGET + 1, L.ND_TARGET + 2, L.ND_TARGET + 3];
+
+/**
+ * True when the mask matches a field the key does not carry (a mask
+ * attribute without its key attribute, as Linux's "unexpected mask"), or a
+ * header field while wildcarding the Ethernet type or IP protocol it needs.
+ */
+function maskContradictsKey(key: Uint32Array, mask: Uint32Array): boolean {
+  // The mask, encoded with the attribute set the key selects and decoded back,
+  // loses exactly the bits the key gives no attribute for.
+  const buf = new NlBuffer(1024);
+  putOdpMask(buf, { key, mask });
+  const back = new Uint32Array(L.KEY_WORDS);
+  if (parseOdpMask(buf.data(), back) !== 0) return true;
+  for (let i = 0; i < L.KEY_WORDS; i++) if (back[i] !== mask[i]) return true;
+  const l3 = L3_WORDS.some((w) => mask[w] !== 0);
+  if (l3 && mask[L.DL_TYPE] !== 0xffff) return true;
+  const ip = key[L.DL_TYPE] === 0x0800 || key[L.DL_TYPE] === 0x86dd;
+  if (ip && L4_WORDS.some((w) => mask[w] !== 0) && (mask[L.NW_PROTO] & 0xff) !== 0xff) return true;
+  return false;
+}
+
+function maskedKey(match: ParsedMatch): Uint32Array {
+  const out = new Uint32Array(L.KEY_WORDS);
+  for (let i = 0; i < L.KEY_WORDS; i++) out[i] = match.key[i] & match.mask[i];
+  return out;
+}
+
+/** OVS_FLOW_ATTR_UFID (1-16 bytes, the policy checked) as four words, or null. */
+function parseUfid(a: AttrIndex): Ufid | null {
+  const data = a.data(O.OVS_FLOW_ATTR_UFID);
+  if (data === undefined) return null;
+  const words = new Uint32Array(4);
+  for (let i = 0; i < data.length; i++) words[i >> 2] |= data[i] << ((i & 3) * 8);
+  return { words, length: data.length };
+}
+
+/**
+ * OVS_FLOW_ATTR_ACTIONS decoded and compiled. The bytes are copied first:
+ * the decoded actions keep views of them beyond this request. EMSGSIZE over
+ * MAX_ACTIONS_SIZE; EINVAL for malformed or too deeply nested actions;
+ * EOPNOTSUPP for ct and the others the datapath cannot run yet.
+ */
+function parseActions(a: AttrIndex, type = O.OVS_FLOW_ATTR_ACTIONS): CompiledActions | number {
+  const bytes = a.data(type) as Uint8Array;
+  if (bytes.length > MAX_ACTIONS_SIZE) return EMSGSIZE;
+  const list = parseOdpActions(bytes.slice());
+  if (typeof list === 'number') return list;
+  return compileActions(list);
+}
+
+export { parseActions as parseFlowActions };
+
+function byUfid(dp: Datapath, ufid: Ufid): Flow | null {
+  const flow = dp.flowTable.getByUfid(ufid.words);
+  return flow !== null && flow.ufidLength === ufid.length ? flow : null;
+}
+
+/** The flow installed without UFID whose unmasked key is `key`, under any mask (Linux's lookup_exact). */
+function lookupExact(dp: Datapath, key: Uint32Array): Flow | null {
+  for (const fm of dp.flowTable.maskList()) {
+    const flow = fm.find(key, fm.hashKey(key));
+    if (flow !== null && !flow.hasUfid && flow.unmaskedKey !== null && sameWords(flow.unmaskedKey, key)) return flow;
+  }
+  return null;
+}
+
+/** Linux's ovs_flow_cmp: a UFID flow's masked key, or a key flow's unmasked key, equals the request's key. */
+function sameFlow(flow: Flow, match: ParsedMatch): boolean {
+  return sameWords(flow.hasUfid ? flow.key : (flow.unmaskedKey as Uint32Array), match.key);
+}
+
+function sameWords(a: Uint32Array, b: Uint32Array): boolean {
+  for (let i = 0; i < L.KEY_WORDS; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
