@@ -17,7 +17,7 @@ import * as L from '../flow/layout.js';
 import { findAttr } from '../netlink/attr.js';
 import { NlBuffer } from '../netlink/buffer.js';
 import { NLM_F_CREATE, NLM_F_EXCL, NLM_F_MULTI, startOvsMessage } from '../netlink/message.js';
-import { parseOdpActions, putOdpActions } from '../netlink/odp-actions.js';
+import { type OdpAction, parseOdpActions, putOdpActions } from '../netlink/odp-actions.js';
 import { parseOdpKey, parseOdpMask, putOdpFlowKey, putOdpMask } from '../netlink/odp-key.js';
 import * as O from '../netlink/openvswitch.js';
 import { putFlowStats } from '../netlink/ovs-structs.js';
@@ -62,12 +62,12 @@ export class FlowFamily {
     const match = parseMatch(a, true);
     if (typeof match === 'number') return match;
     const ufid = parseUfid(a);
-    const actions = parseActions(a);
+    const masked = maskedKey(match);
+    const actions = parseActions(a, O.OVS_FLOW_ATTR_ACTIONS, masked);
     if (typeof actions === 'number') return actions;
     const dp = this.registry.byDpIfindex(r.dpIfindex);
     if (dp === undefined) return ENODEV;
     const table = dp.flowTable;
-    const masked = maskedKey(match);
     let flow = ufid !== null ? byUfid(dp, ufid) : null;
     if (flow === null) flow = table.find(masked);
     if (flow === null) {
@@ -100,7 +100,7 @@ export class FlowFamily {
     let actions: CompiledActions | null = null;
     if (a.has(O.OVS_FLOW_ATTR_ACTIONS)) {
       if (match === null) return EINVAL;
-      const parsed = parseActions(a);
+      const parsed = parseActions(a, O.OVS_FLOW_ATTR_ACTIONS, maskedKey(match));
       if (typeof parsed === 'number') return parsed;
       actions = parsed;
     }
@@ -291,12 +291,128 @@ function parseUfid(a: AttrIndex): Ufid | null {
  * MAX_ACTIONS_SIZE; EINVAL for malformed or too deeply nested actions;
  * EOPNOTSUPP for ct and the others the datapath cannot run yet.
  */
-function parseActions(a: AttrIndex, type = O.OVS_FLOW_ATTR_ACTIONS): CompiledActions | number {
+function parseActions(a: AttrIndex, type: number, flowKey: Uint32Array | null): CompiledActions | number {
   const bytes = a.data(type) as Uint8Array;
   if (bytes.length > MAX_ACTIONS_SIZE) return EMSGSIZE;
   const list = parseOdpActions(bytes.slice());
   if (typeof list === 'number') return list;
+  if (flowKey !== null) {
+    const error = validateActions(list, {
+      ethType: flowKey[L.DL_TYPE], vlanTci: flowKey[L.VLAN0] & 0xffff, ethernet: flowKey[L.PACKET_TYPE] === 0,
+    }, flowKey);
+    if (error !== 0) return error;
+  }
   return compileActions(list);
+}
+
+interface ActionState {
+  /** The Ethernet type the packet has at this point of the list. */
+  ethType: number;
+  /** Its outer VLAN TCI (0x1000 set: a tag is there). */
+  vlanTci: number;
+  /** It has an Ethernet header. */
+  ethernet: boolean;
+}
+
+const isMpls = (type: number): boolean => type === 0x8847 || type === 0x8848;
+const isIp = (type: number): boolean => type === 0x0800 || type === 0x86dd;
+
+/**
+ * What Linux checks of actions against the flow they belong to, following
+ * the Ethernet type and VLAN through pushes and pops: set only of fields the
+ * packet has (and never of ARP, ND or ICMP, which the kernel cannot set),
+ * an unmasked IPv4/IPv6 set that keeps protocol and fragment type, VLAN and
+ * MPLS pushes and pops where the tag order is known, Ethernet push/pop
+ * matching the packet's L2. EINVAL when one fails.
+ */
+function validateActions(list: readonly OdpAction[], state: ActionState, key: Uint32Array): number {
+  const s = { ...state };
+  for (const a of list) {
+    let error = 0;
+    switch (a.type) {
+      case 'output':
+        if (a.port >>> 0 >= 0x10000) return EINVAL;
+        break;
+      case 'push_vlan':
+      case 'pop_vlan':
+        if (!s.ethernet) return EINVAL;
+        s.vlanTci = a.type === 'push_vlan' ? a.tci : 0;
+        break;
+      case 'push_mpls':
+        if ((s.vlanTci & 0x1000) !== 0 || !(isIp(s.ethType) || s.ethType === 0x0806 || s.ethType === 0x8035 || isMpls(s.ethType))) {
+          return EINVAL;
+        }
+        s.ethType = a.ethertype;
+        break;
+      case 'pop_mpls':
+        if ((s.vlanTci & 0x1000) !== 0 || !isMpls(s.ethType)) return EINVAL;
+        // Linux forbids later L3+ sets after a pop: the new type is not checked.
+        s.ethType = 0;
+        break;
+      case 'push_eth':
+        if (s.ethernet) return EINVAL;
+        s.ethernet = true;
+        break;
+      case 'pop_eth':
+        if (!s.ethernet || (s.vlanTci & 0x1000) !== 0) return EINVAL;
+        s.ethernet = false;
+        break;
+      case 'set':
+      case 'set_masked':
+        error = validateSet(a.attr, a.type === 'set' ? a.data : a.value, a.type === 'set_masked', s, key);
+        break;
+      case 'sample':
+      case 'clone':
+      case 'dec_ttl':
+        error = validateActions(a.actions, s, key);
+        break;
+      case 'check_pkt_len':
+        error = validateActions(a.ifGreater, s, key) || validateActions(a.ifLessEqual, s, key);
+        break;
+    }
+    if (error !== 0) return error;
+  }
+  return 0;
+}
+
+function validateSet(attr: number, value: Uint8Array, masked: boolean, s: ActionState, key: Uint32Array): number {
+  const proto = key[L.NW_PROTO];
+  switch (attr) {
+    case O.OVS_KEY_ATTR_PRIORITY:
+    case O.OVS_KEY_ATTR_SKB_MARK:
+    case O.OVS_KEY_ATTR_CT_MARK:
+    case O.OVS_KEY_ATTR_CT_LABELS:
+      return 0;
+    case O.OVS_KEY_ATTR_TUNNEL:
+      return masked ? EINVAL : 0;
+    case O.OVS_KEY_ATTR_ETHERNET:
+      return s.ethernet ? 0 : EINVAL;
+    case O.OVS_KEY_ATTR_IPV4:
+    case O.OVS_KEY_ATTR_IPV6: {
+      const v4 = attr === O.OVS_KEY_ATTR_IPV4;
+      if (s.ethType !== (v4 ? 0x0800 : 0x86dd)) return EINVAL;
+      // Unmasked sets must keep the protocol and fragment type (masked ones are checked at compile).
+      if (!masked && (value[v4 ? 8 : 36] !== proto || value[v4 ? 11 : 39] !== fragType(key[L.NW_FRAG]))) return EINVAL;
+      if (!v4 && (value[32] & 0xf0) !== 0) return EINVAL;
+      return 0;
+    }
+    case O.OVS_KEY_ATTR_TCP:
+      return isIp(s.ethType) && proto === 6 ? 0 : EINVAL;
+    case O.OVS_KEY_ATTR_UDP:
+      return isIp(s.ethType) && proto === 17 ? 0 : EINVAL;
+    case O.OVS_KEY_ATTR_SCTP:
+      return isIp(s.ethType) && proto === 132 ? 0 : EINVAL;
+    case O.OVS_KEY_ATTR_MPLS:
+      return isMpls(s.ethType) ? 0 : EINVAL;
+    default:
+      return EINVAL;
+  }
+}
+
+/** OVS_FRAG_TYPE_* of the layout's FLOW_NW_FRAG_* bits. */
+function fragType(bits: number): number {
+  if ((bits & 1) === 0) return 0;
+  return (bits & 2) !== 0 ? 2 : 1;
 }
 
 export { parseActions as parseFlowActions };

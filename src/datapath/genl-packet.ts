@@ -33,7 +33,7 @@ export class PacketFamily {
     const key = this.key;
     const error = parseOdpKey(a.data(O.OVS_PACKET_ATTR_KEY) as Uint8Array, key);
     if (error !== 0) return error;
-    const actions = parseFlowActions(a, O.OVS_PACKET_ATTR_ACTIONS);
+    const actions = parseFlowActions(a, O.OVS_PACKET_ATTR_ACTIONS, null);
     if (typeof actions === 'number') return actions;
     const dp = this.registry.byDpIfindex(r.dpIfindex);
     if (dp === undefined) return ENODEV;
