@@ -6,12 +6,12 @@
 // changes nothing and returns an errno. Packets enter with Datapath.receive()
 // or DatapathRegistry.injectPacket() (netdev-dummy/receive).
 
-import { EAFNOSUPPORT, EBUSY, EEXIST, EFBIG, EINVAL, ENODEV, ENOMEM } from '../lib/errno.js';
+import { EAFNOSUPPORT, EBUSY, EEXIST, EFBIG, EINVAL, EIO, ENODEV, ENOMEM, errnoFromName } from '../lib/errno.js';
 import * as O from '../netlink/openvswitch.js';
 import type { VportStats } from '../netlink/ovs-structs.js';
 import { PacketBatch } from '../packet/batch.js';
 import type { Packet } from '../packet/packet.js';
-import type { PcapWriter } from '../packet/pcap.js';
+import { PcapWriter } from '../packet/pcap.js';
 import type { CompiledActions } from './actions.js';
 import { DatapathProcess } from './dp-process.js';
 import { FlowTable } from './flow-table.js';
@@ -51,6 +51,9 @@ registerVportClass({ type: O.OVS_VPORT_TYPE_NETDEV, name: 'dummy' });
 registerVportClass({ type: O.OVS_VPORT_TYPE_GRE, name: 'gre', tunnel: true, defaultDstPort: 0 });
 registerVportClass({ type: O.OVS_VPORT_TYPE_VXLAN, name: 'vxlan', tunnel: true, defaultDstPort: 4789 });
 registerVportClass({ type: O.OVS_VPORT_TYPE_GENEVE, name: 'geneve', tunnel: true, defaultDstPort: 6081 });
+
+/** Options a dummy port takes (netdev-dummy's). */
+const DUMMY_OPTIONS = new Set(['pcap', 'rxq_pcap', 'tx_pcap']);
 
 /** Highest port number (Linux's DP_MAX_PORTS - 1). */
 export const MAX_PORT_NO = 0xffff;
@@ -281,6 +284,48 @@ export class DatapathRegistry {
     const found = this.findPort(name);
     if (found === undefined) return ENODEV;
     return found.dp.receiveFrame(found.port.portNo, frame);
+  }
+
+  /**
+   * Applies netdev-dummy options to the dummy port `name`, as
+   * `ovs-vsctl set Interface p1 options:pcap=FILE` does in Open vSwitch:
+   * `pcap` records received and sent packets in one file, `rxq_pcap` the
+   * received ones, `tx_pcap` the sent ones; an empty value stops recording.
+   * Files are created or truncated. 0, ENODEV (no such port), EINVAL (not
+   * a dummy port, or an option it does not know), or the errno of opening.
+   * TODO(#3) `stream` and `pstream` (two dummy ports joined over a socket).
+   */
+  setDummyOptions(name: string, options: Readonly<Record<string, string>>): number {
+    const found = this.findPort(name);
+    if (found === undefined) return ENODEV;
+    const { port } = found;
+    if (port.type !== O.OVS_VPORT_TYPE_NETDEV) return EINVAL;
+    for (const option of Object.keys(options)) if (!DUMMY_OPTIONS.has(option)) return EINVAL;
+    const open = (path: string | undefined): PcapWriter | null | number => {
+      if (path === undefined || path === '') return null;
+      try {
+        return PcapWriter.open(path);
+      } catch (error) {
+        return errnoFromName((error as NodeJS.ErrnoException).code ?? '') ?? EIO;
+      }
+    };
+    let rx: PcapWriter | null | number;
+    let tx: PcapWriter | null | number;
+    if (options.pcap !== undefined && options.pcap !== '') {
+      rx = open(options.pcap);
+      tx = rx;
+    } else {
+      rx = open(options.rxq_pcap);
+      tx = typeof rx === 'number' ? null : open(options.tx_pcap);
+    }
+    if (typeof rx === 'number' || typeof tx === 'number') {
+      if (rx !== null && typeof rx !== 'number') rx.close();
+      return typeof rx === 'number' ? rx : tx as number;
+    }
+    port.closePcaps();
+    port.rxPcap = rx;
+    port.txPcap = tx;
+    return 0;
   }
 
   private attach(dp: Datapath, portNo: number, type: number, name: string, ifindex: number, upcallPids: number[]): Vport {

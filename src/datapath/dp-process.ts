@@ -10,7 +10,6 @@ import * as L from '../flow/layout.js';
 import { NlBuffer } from '../netlink/buffer.js';
 import { startOvsMessage } from '../netlink/message.js';
 import { putOdpActions } from '../netlink/odp-actions.js';
-import { putOdpKey } from '../netlink/odp-key.js';
 import * as O from '../netlink/openvswitch.js';
 import { PacketBatch } from '../packet/batch.js';
 import type { Packet } from '../packet/packet.js';
@@ -20,6 +19,7 @@ import {
 } from './actions.js';
 import type { Datapath, Vport } from './datapath.js';
 import type { UpcallQueues } from './upcall-queue.js';
+import { putUpcallKey } from './upcall-key.js';
 
 /** Packets in a datapath's pool: bursts in flight plus copies for clone, sample and recirculation. */
 export const DATAPATH_POOL_PACKETS = 1024;
@@ -171,7 +171,7 @@ export class DatapathProcess implements DatapathPorts, UpcallSink {
       family: this.packetFamily, flags: 0, seq: 0, pid: 0, cmd, version: O.OVS_PACKET_VERSION, dpIfindex: this.dp.dpIfindex,
     });
     const nest = buf.startNested(O.OVS_PACKET_ATTR_KEY);
-    putOdpKey(buf, key);
+    putUpcallKey(buf, key);
     buf.endNested(nest);
     if (userdata !== null) buf.putAttr(O.OVS_PACKET_ATTR_USERDATA, userdata);
     if (actions !== null) {

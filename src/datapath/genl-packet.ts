@@ -5,7 +5,10 @@
 
 import { EINVAL, ENODEV, ENOMEM, EOPNOTSUPP } from '../lib/errno.js';
 import * as L from '../flow/layout.js';
+import { NlAttrIter } from '../netlink/attr.js';
+import { NlBuffer } from '../netlink/buffer.js';
 import { parseOdpKey } from '../netlink/odp-key.js';
+import { ATTR_LEN_NESTED, ATTR_LEN_VARIABLE, KEY_ATTR_LENGTHS } from '../netlink/ovs-policy.js';
 import * as O from '../netlink/openvswitch.js';
 import type { DatapathRegistry } from './datapath.js';
 import type { Outcome, Request } from './genl-common.js';
@@ -31,7 +34,9 @@ export class PacketFamily {
       return EINVAL;
     }
     const key = this.key;
-    const error = parseOdpKey(a.data(O.OVS_PACKET_ATTR_KEY) as Uint8Array, key);
+    const metadata = metadataAttrs(a.data(O.OVS_PACKET_ATTR_KEY) as Uint8Array);
+    if (typeof metadata === 'number') return metadata;
+    const error = parseOdpKey(metadata, key);
     if (error !== 0) return error;
     const actions = parseFlowActions(a, O.OVS_PACKET_ATTR_ACTIONS, null);
     if (typeof actions === 'number') return actions;
@@ -52,4 +57,36 @@ export class PacketFamily {
     dp.process.execute(packet, key, actions);
     return { replies: [] };
   }
+}
+
+/** Key attributes EXECUTE takes from the request: the packet's metadata. */
+const METADATA_TYPES = new Set([
+  O.OVS_KEY_ATTR_RECIRC_ID, O.OVS_KEY_ATTR_DP_HASH, O.OVS_KEY_ATTR_PRIORITY, O.OVS_KEY_ATTR_TUNNEL,
+  O.OVS_KEY_ATTR_IN_PORT, O.OVS_KEY_ATTR_SKB_MARK, O.OVS_KEY_ATTR_CT_STATE, O.OVS_KEY_ATTR_CT_ZONE,
+  O.OVS_KEY_ATTR_CT_MARK, O.OVS_KEY_ATTR_CT_LABELS, O.OVS_KEY_ATTR_CT_ORIG_TUPLE_IPV4, O.OVS_KEY_ATTR_CT_ORIG_TUPLE_IPV6,
+]);
+
+/**
+ * The metadata attributes of an EXECUTE key, plus an empty Ethernet header
+ * for the key codec (the headers come from the packet). Like Linux's
+ * parse_flow_nlattrs, every attribute must be a known type of the right
+ * size and appear once (EINVAL). TODO(#3) layer-3 packets (a key with
+ * ETHERTYPE and no ETHERNET) run as Ethernet frames for now.
+ */
+function metadataAttrs(attrs: Uint8Array): Uint8Array | number {
+  const buf = new NlBuffer(256);
+  const seen = new Set<number>();
+  const it = new NlAttrIter(attrs, 0, attrs.length);
+  while (it.next()) {
+    const type = it.type;
+    if (type > O.OVS_KEY_ATTR_MAX || seen.has(type)) return EINVAL;
+    seen.add(type);
+    const want = KEY_ATTR_LENGTHS[type];
+    const len = it.length;
+    if (want >= 0 ? len !== want : want === ATTR_LEN_VARIABLE ? (len & 3) !== 0 : want !== ATTR_LEN_NESTED) return EINVAL;
+    if (METADATA_TYPES.has(type)) buf.putAttr(type, attrs.subarray(it.offset, it.offset + len));
+  }
+  if (it.error !== 0) return EINVAL;
+  buf.putAttrSpace(O.OVS_KEY_ATTR_ETHERNET, O.OVS_KEY_ETHERNET_SIZE);
+  return buf.data();
 }
