@@ -12,12 +12,13 @@ import { putOdpKey, putOdpTunnel } from '../netlink/odp-key.js';
 import * as O from '../netlink/openvswitch.js';
 import { writeLe32 } from '../packet/bytes.js';
 
-/** Key attributes written here rather than copied from putOdpKey(). */
-const METADATA_TYPES = new Set([
+/** Per OVS_KEY_ATTR_* type: 1 for those written here rather than copied from putOdpKey(). */
+const WRITTEN_HERE = new Uint8Array(O.OVS_KEY_ATTR_MAX + 1);
+for (const type of [
   O.OVS_KEY_ATTR_RECIRC_ID, O.OVS_KEY_ATTR_DP_HASH, O.OVS_KEY_ATTR_PRIORITY, O.OVS_KEY_ATTR_TUNNEL,
   O.OVS_KEY_ATTR_IN_PORT, O.OVS_KEY_ATTR_SKB_MARK, O.OVS_KEY_ATTR_CT_STATE, O.OVS_KEY_ATTR_CT_ZONE,
   O.OVS_KEY_ATTR_CT_MARK, O.OVS_KEY_ATTR_CT_LABELS,
-]);
+]) WRITTEN_HERE[type] = 1;
 
 const scratch = new NlBuffer(1024);
 const iter = new NlAttrIter();
@@ -44,8 +45,11 @@ export function putUpcallKey(buf: NlBuffer, key: Uint32Array): void {
   const bytes = scratch.bytes;
   const it = iter.reset(bytes, 0, scratch.size);
   while (it.next()) {
-    if (METADATA_TYPES.has(it.type)) continue;
+    if (it.type <= O.OVS_KEY_ATTR_MAX && WRITTEN_HERE[it.type] === 1) continue;
     const start = it.offset - 4;
-    buf.put(bytes.subarray(start, start + ((it.length + 4 + 3) & ~3)));
+    const size = (it.length + 4 + 3) & ~3;
+    const at = buf.reserve(size);
+    const out = buf.bytes;
+    for (let i = 0; i < size; i++) out[at + i] = bytes[start + i];
   }
 }
