@@ -242,6 +242,7 @@ test('OVS_PACKET_CMD_EXECUTE refuses bad requests with Linux\'s errno and sends 
     ['no actions', execute({ packet: SMALL_FRAME }), 22],
     ['a packet shorter than an Ethernet header', execute({ packet: SMALL_FRAME.subarray(0, 13), actions: '2' }), 34],
     ['a ct action', execute({ packet: SMALL_FRAME, actions: 'ct(commit),2' }), 95],
+    ['a set of IPv4 fields on a frame that is not IPv4', execute({ packet: SMALL_FRAME, actions: 'set(ipv4(ttl=3)),2' }), 22],
     ['an unknown datapath', execute({ packet: SMALL_FRAME, actions: '2' }, { dpIfindex: 3 }), 19],
     ['no admin right', execute({ packet: SMALL_FRAME, actions: '2' }), 1, false],
     ['MISS sent by userspace', execute({ packet: SMALL_FRAME, actions: '2' }, { cmd: O.OVS_PACKET_CMD_MISS }), 95],

@@ -4,6 +4,7 @@
 // the other way and are built by dp-process.ts. genl.ts dispatches here.
 
 import { EINVAL, ENODEV, ENOMEM, EOPNOTSUPP } from '../lib/errno.js';
+import { flowExtract } from '../flow/extract.js';
 import * as L from '../flow/layout.js';
 import { NlAttrIter } from '../netlink/attr.js';
 import { NlBuffer } from '../netlink/buffer.js';
@@ -22,7 +23,8 @@ export class PacketFamily {
   /**
    * EXECUTE needs PACKET, KEY and ACTIONS (EINVAL). Of the key only the
    * metadata counts (in_port, priority, mark, recirc id, dp_hash, tunnel,
-   * conntrack); headers come from the packet. An in_port naming no port runs
+   * conntrack); headers come from the packet, and the actions are checked
+   * against them as a flow's are against its key. An in_port naming no port runs
    * as if from the local port, as Linux does. OVS_PACKET_ATTR_PROBE only
    * quiets logs; OVS_PACKET_ATTR_MRU is accepted and unused (no
    * fragmentation here). Replies are only the ACK the flags ask for.
@@ -38,7 +40,10 @@ export class PacketFamily {
     if (typeof metadata === 'number') return metadata;
     const error = parseOdpKey(metadata, key);
     if (error !== 0) return error;
-    const actions = parseFlowActions(a, O.OVS_PACKET_ATTR_ACTIONS, null);
+    // Headers from the packet, so that the actions are checked against it, as Linux checks them.
+    const frame = a.data(O.OVS_PACKET_ATTR_PACKET) as Uint8Array;
+    flowExtract(frame, 0, frame.length, key, { vlanLimit: 2 });
+    const actions = parseFlowActions(a, O.OVS_PACKET_ATTR_ACTIONS, key);
     if (typeof actions === 'number') return actions;
     const dp = this.registry.byDpIfindex(r.dpIfindex);
     if (dp === undefined) return ENODEV;
@@ -48,12 +53,10 @@ export class PacketFamily {
     }
     const packet = dp.process.pool.get();
     if (packet === null) return ENOMEM;
-    if (!packet.setData(a.data(O.OVS_PACKET_ATTR_PACKET) as Uint8Array)) {
+    if (!packet.setData(frame)) {
       packet.release();
       return ENOMEM;
     }
-    // Headers are the packet's; clear what the key's attributes put there.
-    key.fill(0, L.PACKET_FIRST);
     dp.process.execute(packet, key, actions);
     return { replies: [] };
   }
