@@ -11,9 +11,11 @@ import * as O from '../netlink/openvswitch.js';
 import type { VportStats } from '../netlink/ovs-structs.js';
 import { PacketBatch } from '../packet/batch.js';
 import type { Packet } from '../packet/packet.js';
+import { ErrnoError } from '../lib/errors.js';
 import { PcapWriter } from '../packet/pcap.js';
 import type { CompiledActions } from './actions.js';
 import { DatapathProcess } from './dp-process.js';
+import { DummyStream } from './dummy-stream.js';
 import { FlowTable } from './flow-table.js';
 import { DEFAULT_FAMILY_IDS } from './genl-common.js';
 import { MeterTable } from './meter.js';
@@ -53,7 +55,7 @@ registerVportClass({ type: O.OVS_VPORT_TYPE_VXLAN, name: 'vxlan', tunnel: true, 
 registerVportClass({ type: O.OVS_VPORT_TYPE_GENEVE, name: 'geneve', tunnel: true, defaultDstPort: 6081 });
 
 /** Options a dummy port takes (netdev-dummy's). */
-const DUMMY_OPTIONS = new Set(['pcap', 'rxq_pcap', 'tx_pcap']);
+const DUMMY_OPTIONS = new Set(['pcap', 'rxq_pcap', 'tx_pcap', 'stream', 'pstream']);
 
 /** Highest port number (Linux's DP_MAX_PORTS - 1). */
 export const MAX_PORT_NO = 0xffff;
@@ -90,6 +92,8 @@ export class Vport {
   txPcap: PcapWriter | null = null;
   /** Receives what the port transmits (the netdev's wire); null drops after counting. */
   onTransmit: TransmitListener | null = null;
+  /** Dummy ports with `stream` or `pstream`: the socket to the peer port. */
+  stream: DummyStream | null = null;
 
   constructor(portNo: number, type: number, name: string, ifindex: number, upcallPids: number[]) {
     this.portNo = portNo;
@@ -99,8 +103,10 @@ export class Vport {
     this.upcallPids = upcallPids;
   }
 
-  /** Closes the port's pcap files (the port goes away). */
+  /** Closes the port's pcap files and stream (the port goes away). */
   closePcaps(): void {
+    this.stream?.close();
+    this.stream = null;
     this.rxPcap?.close();
     if (this.txPcap !== this.rxPcap) this.txPcap?.close();
     this.rxPcap = null;
@@ -291,9 +297,11 @@ export class DatapathRegistry {
    * `ovs-vsctl set Interface p1 options:pcap=FILE` does in Open vSwitch:
    * `pcap` records received and sent packets in one file, `rxq_pcap` the
    * received ones, `tx_pcap` the sent ones; an empty value stops recording.
-   * Files are created or truncated. 0, ENODEV (no such port), EINVAL (not
-   * a dummy port, or an option it does not know), or the errno of opening.
-   * TODO(#3) `stream` and `pstream` (two dummy ports joined over a socket).
+   * Files are created or truncated. `stream` and `pstream` join the port to
+   * another over a socket (dummy-stream.ts; `port.stream.ready` says when it
+   * listens or first connected). 0, ENODEV (no such port), EINVAL (not a
+   * dummy port, an option it does not know, a stream name that does not
+   * parse), or the errno of opening a file. Options not given are unset.
    */
   setDummyOptions(name: string, options: Readonly<Record<string, string>>): number {
     const found = this.findPort(name);
@@ -322,9 +330,24 @@ export class DatapathRegistry {
       if (rx !== null && typeof rx !== 'number') rx.close();
       return typeof rx === 'number' ? rx : tx as number;
     }
+    let stream: DummyStream | null = null;
+    if ((options.stream ?? '') !== '' || (options.pstream ?? '') !== '') {
+      const { dp } = found;
+      try {
+        stream = new DummyStream(
+          (options.pstream ?? '') !== '' ? { pstream: options.pstream } : { stream: options.stream },
+          (frames) => { for (const frame of frames) dp.receiveFrame(port.portNo, frame); },
+        );
+      } catch (error) {
+        rx?.close();
+        if (tx !== rx) tx?.close();
+        return error instanceof ErrnoError ? error.errno : EINVAL;
+      }
+    }
     port.closePcaps();
     port.rxPcap = rx;
     port.txPcap = tx;
+    port.stream = stream;
     return 0;
   }
 

@@ -275,3 +275,31 @@ test('a dummy port records received and sent packets with pcap, rxq_pcap and tx_
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('stream and pstream join two dummy ports: what one sends, the other receives', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'dp-stream-'));
+  const genl = withDatapath();
+  const reg = genl.registry;
+  try {
+    const dp = reg.byDpName('dp0')!;
+    assert.equal(typeof reg.addPort(dp, { name: 'p3', type: O.OVS_VPORT_TYPE_NETDEV, upcallPids: [5], portNo: 3 }), 'object');
+    addFlow(genl, 'in_port(1),eth()', '2');
+    addFlow(genl, 'in_port(3),eth()', 'push_vlan(vid=9,pcp=0),1');
+    const socket = join(dir, 'p2.sock');
+    assert.equal(reg.setDummyOptions('p2', { pstream: `punix:${socket}` }), 0);
+    assert.equal(await reg.findPort('p2')!.port.stream!.ready, 0);
+    assert.equal(reg.setDummyOptions('p3', { stream: `unix:${socket}` }), 0);
+    assert.equal(await reg.findPort('p3')!.port.stream!.ready, 0);
+    assert.equal(reg.setDummyOptions('p3', { stream: 'bogus:x' }), 97, 'an unknown stream type');
+    const p2 = reg.findPort('p2')!.port;
+    for (let i = 0; i < 100 && p2.stream!.connections === 0; i++) await new Promise((r) => setTimeout(r, 10));
+    const back = capture(genl, 'p1');
+    reg.injectPacket('p1', SMALL_FRAME);
+    for (let i = 0; i < 100 && back.length === 0; i++) await new Promise((r) => setTimeout(r, 10));
+    assert.equal(dp.ports.get(3)!.stats.rxPackets, 1);
+    assert.deepEqual(back.map(toHex), [toHex(hex('000000000002 000000000001 8100 0009 8809 abcd'))]);
+  } finally {
+    for (const name of ['p2', 'p3']) reg.findPort(name)?.port.closePcaps();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -121,12 +121,14 @@ export class DatapathProcess implements DatapathPorts, UpcallSink {
     const stats = port.stats;
     const pcap = port.txPcap;
     const listener = port.onTransmit;
+    const stream = port.stream;
     for (let i = 0; i < batch.count; i++) {
       const p = batch.packets[i];
       stats.txPackets++;
       stats.txBytes += p.size;
       if (pcap !== null) pcap.write(p.data());
       if (listener !== null) listener(port, p.data());
+      if (stream !== null) stream.send(p.data());
     }
     batch.release();
   }
