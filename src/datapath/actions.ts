@@ -50,10 +50,11 @@ export interface UpcallSink {
   miss(packet: Packet, key: Uint32Array): void;
   /**
    * A userspace action (OVS_PACKET_CMD_ACTION); `actions` is the action list
-   * it sits in, which OVS_USERSPACE_ATTR_ACTIONS asks to hand up, as Linux does.
-   * TODO(#3) a pending trunc should cut the packet handed up here, as Linux's cutlen does.
+   * it sits in, which OVS_USERSPACE_ATTR_ACTIONS asks to hand up, as Linux
+   * does; `maxLength` is a pending trunc's length (0: none): the packet
+   * handed up is cut to it, as Linux's cutlen cuts it.
    */
-  userspace(packet: Packet, key: Uint32Array, action: UserspaceAction, actions: CompiledActions): void;
+  userspace(packet: Packet, key: Uint32Array, action: UserspaceAction, actions: CompiledActions, maxLength: number): void;
 }
 
 /** The meter table, as the meter action sees it. */
@@ -395,7 +396,8 @@ export class ActionExecutor {
           break;
         }
         case OP_USERSPACE:
-          this.upcalls.userspace(p, key, op.userspace as UserspaceAction, actions);
+          this.upcalls.userspace(p, key, op.userspace as UserspaceAction, actions, cutlen);
+          cutlen = 0;
           break;
         case OP_SET:
           if (!this.set(p, key, op)) return this.fail(p);

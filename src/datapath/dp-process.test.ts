@@ -198,6 +198,20 @@ test('a userspace action queues an ACTION upcall with its userdata on its socket
     O.OVS_PACKET_ATTR_PACKET]);
 });
 
+test('a trunc before a userspace action cuts the packet handed up and reports its length', () => {
+  const genl = withDatapath();
+  addFlow(genl, 'in_port(1),eth()', 'trunc(20),userspace(pid=33),userspace(pid=34)');
+  const frame = buildPacket({ eth: {}, ipv4: {}, udp: {}, padTo: 60 });
+  genl.registry.injectPacket('p1', frame);
+  const cut = attrsOf(genl.upcalls.take(33, 1)[0]);
+  assert.equal(toHex(cut.get(O.OVS_PACKET_ATTR_PACKET)!), toHex(frame.subarray(0, 20)));
+  assert.equal(readU32(cut.get(O.OVS_PACKET_ATTR_LEN)!, 0), 60);
+  // The trunc applies to the next action only.
+  const whole = attrsOf(genl.upcalls.take(34, 1)[0]);
+  assert.equal(toHex(whole.get(O.OVS_PACKET_ATTR_PACKET)!), toHex(frame));
+  assert.equal(whole.has(O.OVS_PACKET_ATTR_LEN), false);
+});
+
 // OVS_PACKET_CMD_EXECUTE (3), NLM_F_REQUEST | NLM_F_ACK, seq 2, dp_ifindex 100:
 // PACKET (the 16-byte frame), KEY in_port(1), ACTIONS output(2).
 const GOLDEN_EXECUTE = hex(`

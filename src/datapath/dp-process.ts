@@ -147,21 +147,22 @@ export class DatapathProcess implements DatapathPorts, UpcallSink {
       const pids = port?.upcallPids;
       if (pids !== undefined && pids.length > 0) pid = pids.length === 1 ? pids[0] : pids[hash % pids.length];
     }
-    this.upcall(O.OVS_PACKET_CMD_MISS, pid, packet, key, hash, null, null);
+    this.upcall(O.OVS_PACKET_CMD_MISS, pid, packet, key, hash, null, null, 0);
   }
 
-  userspace(packet: Packet, key: Uint32Array, action: UserspaceAction, actions: CompiledActions): void {
+  userspace(packet: Packet, key: Uint32Array, action: UserspaceAction, actions: CompiledActions, maxLength: number): void {
     this.upcall(O.OVS_PACKET_CMD_ACTION, action.pid, packet, key, flowHash(key), action.userdata,
-      action.withActions ? actions : null);
+      action.withActions ? actions : null, maxLength);
   }
 
   /**
    * Builds and queues one upcall, attributes in Linux's order: KEY, USERDATA,
-   * ACTIONS, HASH, PACKET. No listener (pid 0) or a full queue counts as lost.
+   * ACTIONS, LEN (the length before a trunc cut it), HASH, PACKET. No
+   * listener (pid 0) or a full queue counts as lost.
    */
   private upcall(
     cmd: number, pid: number, packet: Packet, key: Uint32Array, hash: number,
-    userdata: Uint8Array | null, actions: CompiledActions | null,
+    userdata: Uint8Array | null, actions: CompiledActions | null, maxLength: number,
   ): void {
     if (pid === 0) {
       this.dp.lost++;
@@ -181,10 +182,14 @@ export class DatapathProcess implements DatapathPorts, UpcallSink {
       putOdpActions(buf, actions.source);
       buf.endNested(a);
     }
+    let size = packet.size;
+    if (maxLength !== 0 && size > maxLength) {
+      buf.putAttrU32(O.OVS_PACKET_ATTR_LEN, size);
+      size = maxLength;
+    }
     const proto = key[L.NW_PROTO];
     const l4 = proto === 6 || proto === 17 || proto === 132;
     buf.putAttrU64(O.OVS_PACKET_ATTR_HASH, PACKET_HASH_SW_BIT_HI | (l4 ? PACKET_HASH_L4_BIT_HI : 0), hash);
-    const size = packet.size;
     const o = buf.putAttrSpace(O.OVS_PACKET_ATTR_PACKET, size);
     const out = buf.bytes;
     const slot = packet.slot;
