@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import * as L from '../flow/layout.js';
 import { Match } from '../flow/match.js';
+import { NlAttrIter } from '../netlink/attr.js';
 import { NlBuffer } from '../netlink/buffer.js';
 import { NLM_F_ACK, NLM_F_CREATE, NLM_F_DUMP, NLM_F_ECHO, NLM_F_EXCL } from '../netlink/message.js';
 import { type OdpAction, parseOdpActions, putOdpActions } from '../netlink/odp-actions.js';
@@ -151,6 +152,7 @@ test('flowNew() refuses bad requests with the errno Linux gives and changes noth
     ['actions over 32 KiB', flowRequest(O.OVS_FLOW_CMD_NEW, 'in_port(2),eth()', huge), 90],
     ['an unknown datapath', flowRequest(O.OVS_FLOW_CMD_NEW, 'in_port(2),eth()', '1', { dpIfindex: 7 }), 19],
     ['no admin right', flowRequest(O.OVS_FLOW_CMD_NEW, 'in_port(2),eth()', '1'), 1, false],
+    ['an in_port of 65536', flowRequest(O.OVS_FLOW_CMD_NEW, 'in_port(65536),eth()', '1'), 22],
     ['an unknown command', flowRequest(9, 'in_port(2),eth()', '1'), 95],
     ['a 17-byte UFID', request(FLOW, O.OVS_FLOW_CMD_NEW, (b) => b.putAttr(O.OVS_FLOW_ATTR_UFID, new Uint8Array(17))), 34],
     ['a 2-byte UFID_FLAGS', request(FLOW, O.OVS_FLOW_CMD_GET, (b) => b.putAttrU16(O.OVS_FLOW_ATTR_UFID_FLAGS, 1)), 34],
@@ -304,6 +306,39 @@ test('flowSet() replaces actions, and OVS_FLOW_ATTR_CLEAR zeroes stats after rep
   assert.equal(attrsOf(got[0]).has(O.OVS_FLOW_ATTR_STATS), false);
 });
 
+test('a key without in_port matches any port under a mask without one, and no port when exact', () => {
+  const genl = withDatapath();
+  const m = parseOdpFlow('in_port(1),eth(),eth_type(0x0800),ipv4(frag=no)');
+  const withoutInPort = (put: (b: NlBuffer) => void): Uint8Array => {
+    const full = new NlBuffer(256);
+    put(full);
+    const out = new NlBuffer(256);
+    const it = new NlAttrIter(full.data(), 0, full.size);
+    while (it.next()) if (it.type !== O.OVS_KEY_ATTR_IN_PORT) out.putAttr(it.type, full.data().subarray(it.offset, it.offset + it.length));
+    return out.data().slice();
+  };
+  const install = (withMask: boolean): void => {
+    const replies = genl.handleRequest(request(FLOW, O.OVS_FLOW_CMD_NEW, (b) => {
+      b.putAttr(O.OVS_FLOW_ATTR_KEY, withoutInPort((x) => putOdpFlowKey(x, m)));
+      if (withMask) b.putAttr(O.OVS_FLOW_ATTR_MASK, withoutInPort((x) => putOdpMask(x, m)));
+      const n = b.startNested(O.OVS_FLOW_ATTR_ACTIONS);
+      putOdpActions(b, [{ type: 'output', port: 2 }]);
+      b.endNested(n);
+    }, { flags: NLM_F_ACK }), ADMIN);
+    assert.equal(errnoOf(replies), 0);
+  };
+  const dp = genl.registry.byDpName('dp0')!;
+  const frame = buildPacket({ eth: {}, ipv4: {}, udp: {} });
+  install(false);
+  genl.registry.injectPacket('p1', frame);
+  assert.deepEqual([dp.hit, dp.missed], [0, 1]);
+  genl.handleRequest(flowRequest(O.OVS_FLOW_CMD_DEL, null, null), ADMIN);
+  install(true);
+  genl.registry.injectPacket('p1', frame);
+  genl.registry.injectPacket('p2', frame);
+  assert.deepEqual([dp.hit, dp.missed], [2, 1]);
+});
+
 test('a flow without a mask attribute matches exactly what its key says', () => {
   const genl = withDatapath();
   genl.handleRequest(flowRequest(O.OVS_FLOW_CMD_NEW, 'in_port(1),eth(src=00:00:00:00:00:01,dst=00:00:00:00:00:02),eth_type(0x0806),arp(sip=1.1.1.1,tip=2.2.2.2,op=1)', '2', { noMask: true }), ADMIN);
@@ -363,9 +398,10 @@ test('every flow of the ODP corpus round-trips through OVS_FLOW_CMD_NEW and a du
  * flow; 10 set(udp) with the IP protocol wildcarded; 18 set(ipv6) in an IPv4
  * flow; 19 push_vlan with cfi=0 (Linux wants the "tag present" bit); 20
  * set(arp), set(nd) (not settable in the kernel); 30 set(ipv6) in an IPv4
- * flow; 31 set(sctp) with the protocol wildcarded; 34 trunc(0) (below 14).
+ * flow; 31 set(sctp) with the protocol wildcarded; 33 in_port(4294967294)
+ * (port numbers are below 65536); 34 trunc(0) (below 14).
  */
-const REFUSED = new Map<number, number>([6, 10, 18, 19, 20, 30, 31, 34].map((line) => [line, 22]));
+const REFUSED = new Map<number, number>([6, 10, 18, 19, 20, 30, 31, 33, 34].map((line) => [line, 22]));
 
 function usesCt(actions: readonly OdpAction[]): boolean {
   return actions.some((a) => a.type === 'ct' || ('actions' in a && Array.isArray(a.actions) && usesCt(a.actions as OdpAction[]))

@@ -27,6 +27,9 @@ import type { Datapath, DatapathRegistry } from './datapath.js';
 import type { DpFlow } from './flow-table.js';
 import { dumpObjects, type Outcome, type Request } from './genl-common.js';
 
+/** Port numbers are below this (Linux's DP_MAX_PORTS); a key without in_port gets it. */
+const DP_MAX_PORTS = 0x10000;
+
 /** Largest OVS_FLOW_ATTR_ACTIONS payload (Linux's MAX_ACTIONS_BUFSIZE); larger is EMSGSIZE. */
 export const MAX_ACTIONS_SIZE = 32 * 1024;
 
@@ -213,7 +216,8 @@ export class FlowFamily {
  * OVS_FLOW_ATTR_KEY (and, with `withMask`, OVS_FLOW_ATTR_MASK) as a key and a
  * mask. Without a mask the flow is exact: every field the key's attributes
  * can express is matched, as Linux's "exact match over the key's range".
- * An in_port in the key is always matched exactly. EINVAL for a malformed
+ * An in_port is matched exactly whenever the mask has one; a key without
+ * in_port gets DP_MAX_PORTS, which no port has. EINVAL for a malformed
  * key, a key whose protocol attributes disagree with its own types, or a
  * mask that wildcards a field's prerequisite or masks what the key lacks.
  */
@@ -231,7 +235,17 @@ function parseMatch(a: AttrIndex, withMask: boolean): ParsedMatch | number {
     error = exactMask(key, mask);
     if (error !== 0) return error;
   }
-  if (findAttr(keyBytes, 0, keyBytes.length, O.OVS_KEY_ATTR_IN_PORT) >= 0) mask[L.IN_PORT] = 0xffffffff;
+  // in_port: below DP_MAX_PORTS when given, DP_MAX_PORTS (no port) when not;
+  // matched exactly whenever the mask names it at all.
+  if (findAttr(keyBytes, 0, keyBytes.length, O.OVS_KEY_ATTR_IN_PORT) >= 0) {
+    if (key[L.IN_PORT] >= DP_MAX_PORTS) return EINVAL;
+  } else {
+    key[L.IN_PORT] = DP_MAX_PORTS;
+  }
+  const maskBytes = withMask ? a.data(O.OVS_FLOW_ATTR_MASK) : undefined;
+  if (maskBytes === undefined || findAttr(maskBytes, 0, maskBytes.length, O.OVS_KEY_ATTR_IN_PORT) >= 0) {
+    mask[L.IN_PORT] = 0xffffffff;
+  }
   return { key, mask };
 }
 
