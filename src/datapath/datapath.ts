@@ -70,8 +70,12 @@ export interface TunnelOptions {
   readonly extensions: number;
 }
 
-/** Called with each packet a port transmits; the bytes are valid only during the call. */
-export type TransmitListener = (port: Vport, frame: Uint8Array) => void;
+/**
+ * Called with each packet a port transmits. The packet stays the datapath's:
+ * read it (packet.data(), or slot/start/size without allocating) during the
+ * call only.
+ */
+export type TransmitListener = (port: Vport, packet: Packet) => void;
 
 export class Vport {
   readonly portNo: number;

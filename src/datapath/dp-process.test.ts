@@ -145,7 +145,7 @@ function addFlow(genl: DatapathGenl, key: string, actions: string): void {
 /** Frames port `name` transmits, copied. */
 function capture(genl: DatapathGenl, name: string): Uint8Array[] {
   const frames: Uint8Array[] = [];
-  genl.registry.findPort(name)!.port.onTransmit = (_port, frame) => frames.push(frame.slice());
+  genl.registry.findPort(name)!.port.onTransmit = (_port, packet) => frames.push(packet.data().slice());
   return frames;
 }
 

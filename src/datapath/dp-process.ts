@@ -127,7 +127,7 @@ export class DatapathProcess implements DatapathPorts, UpcallSink {
       stats.txPackets++;
       stats.txBytes += p.size;
       if (pcap !== null) pcap.write(p.data());
-      if (listener !== null) listener(port, p.data());
+      if (listener !== null) listener(port, p);
       if (stream !== null) stream.send(p.data());
     }
     batch.release();

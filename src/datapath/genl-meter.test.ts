@@ -93,7 +93,7 @@ test('a drop band drops what exceeds its bucket, and GET, DEL and a replacing SE
     b.endNested(n);
   }, { flags: NLM_F_ACK }), ADMIN)), 0);
   const sent: number[] = [];
-  genl.registry.findPort('p2')!.port.onTransmit = (_p, frame) => sent.push(frame.length);
+  genl.registry.findPort('p2')!.port.onTransmit = (_p, packet) => sent.push(packet.size);
   const frame = buildPacket({ eth: {}, ipv4: {}, udp: {}, padTo: 60 });
   // Rate 1 packet/s, burst 1: a full bucket holds (burst + rate) packets; the rest of a quick burst is dropped.
   for (let i = 0; i < 5; i++) genl.registry.injectPacket('p1', frame);
