@@ -5,6 +5,7 @@
 // UpcallQueues that DatapathGenl exposes, and OVS_PACKET_CMD_EXECUTE. One per
 // Datapath; the meter table of meter.ts answers the meter action.
 
+import { ENODEV } from '../lib/errno.js';
 import { hashAdd, hashFinish } from '../lib/hash.js';
 import * as L from '../flow/layout.js';
 import { NlBuffer } from '../netlink/buffer.js';
@@ -69,7 +70,7 @@ export class DatapathProcess implements DatapathPorts, UpcallSink {
     const port = this.portsByNo[portNo];
     if (port === undefined) {
       batch.release();
-      return 19; // ENODEV
+      return ENODEV;
     }
     const stats = port.stats;
     const pcap = port.rxPcap;

@@ -301,6 +301,8 @@ export class FlowTable<A> {
   private readonly statsStore = new FlowStatsStore();
   private flowCount = 0;
   private ufidCount = 0;
+  /** Bumped by every insert, remove and flush: dump position hints are valid for one version. */
+  version = 0;
 
   // EMC. Two packet keys that agree on every word some mask touches find the
   // same flow, so the EMC hashes and compares only those words (the union of
@@ -470,6 +472,7 @@ export class FlowTable<A> {
     this.statsStore.values.fill(0, slot * 4, slot * 4 + 4);
     this.flows[slot] = flow;
     this.flowCount++;
+    this.version++;
     flow.entry = fm.add(flow);
     if (flow.hasUfid) this.ufidLink(flow);
     return 0;
@@ -493,6 +496,18 @@ export class FlowTable<A> {
       const flow = this.flows[s];
       if (flow !== null) yield flow;
     }
+  }
+
+  /** The slot of the first flow at or after slot `from`, or -1. */
+  nextSlot(from: number): number {
+    const flows = this.flows;
+    for (let s = Math.max(0, from); s < flows.length; s++) if (flows[s] !== null) return s;
+    return -1;
+  }
+
+  /** The flow in `slot`, or null. */
+  flowAt(slot: number): DpFlow<A> | null {
+    return this.flows[slot] ?? null;
   }
 
   /** The flow whose match equals `match` exactly (same mask, same masked key), or null. */
@@ -526,6 +541,7 @@ export class FlowTable<A> {
     flow.detach();
     this.freeSlots.push(slot);
     this.flowCount--;
+    this.version++;
     if (fm.flowCount === 0) {
       this.masks.splice(this.masks.indexOf(fm), 1);
       if (fm.id !== 0) this.masksById[fm.id] = null;
@@ -545,6 +561,7 @@ export class FlowTable<A> {
     this.freeSlots = [];
     this.flowCount = 0;
     this.ufidCount = 0;
+    this.version++;
     this.masksChanged();
   }
 

@@ -16,6 +16,7 @@ import { formatOdpFlowLine, parseOdpActionsText, parseOdpFlow } from '../netlink
 import * as O from '../netlink/openvswitch.js';
 import { readFileSync } from 'node:fs';
 import { buildPacket } from '../packet/build.js';
+import { compileActions, type CompiledActions } from './actions.js';
 import { ADMIN, attrsOf, errnoOf, flowSnapshot, hex, IDS, request, toHex, withDatapath } from './test-support.js';
 
 const FLOW = IDS.flow;
@@ -288,6 +289,37 @@ test('a dump reports stats, last use and TCP flags, and pages with dumpStart and
   assert.deepEqual(first.map(toHex), all.slice(0, 4).map(toHex));
   const rest = genl.handleRequest(dump, { ...ADMIN, dumpStart: 4, dumpLimit: 4 });
   assert.deepEqual(rest.map(toHex), all.slice(4).map(toHex));
+});
+
+test('paged flow dumps return every flow once, also when two dumps interleave or the table changes', () => {
+  const genl = withDatapath();
+  const dp = genl.registry.byDpName('dp0')!;
+  const actions = compileActions([{ type: 'output', port: 2 }]) as CompiledActions;
+  for (let i = 0; i < 500; i++) {
+    const m = new Match();
+    m.setExact(L.IN_PORT, 1);
+    m.setExact(L.DL_TYPE, 0x0800);
+    m.setExact(L.NW_DST, i);
+    assert.equal(dp.flowTable.insert(m, actions, { unmaskedKey: m.key }), 0);
+  }
+  const dump = request(FLOW, O.OVS_FLOW_CMD_GET, () => {}, { flags: NLM_F_DUMP });
+  const all = genl.handleRequest(dump, ADMIN).map(toHex);
+  assert.equal(all.length, 501);
+  const page = (start: number, limit: number): string[] => genl.handleRequest(dump, { ...ADMIN, dumpStart: start, dumpLimit: limit }).map(toHex);
+  const a: string[] = [];
+  const b: string[] = [];
+  while (a.length < 501 || b.length < 501) {
+    if (a.length < 501) a.push(...page(a.length, 7));
+    if (b.length < 501) b.push(...page(b.length, 13));
+  }
+  assert.deepEqual(a, all);
+  assert.deepEqual(b, all);
+  // A flow removed between parts: every other flow still comes exactly once.
+  const first = page(0, 100);
+  const victim = [...dp.flowTable.flowsInOrder()][50];
+  dp.flowTable.remove(victim);
+  const rest = page(100, 1000);
+  assert.deepEqual([...first, ...rest], all);
 });
 
 test('flowSet() replaces actions, and OVS_FLOW_ATTR_CLEAR zeroes stats after reporting them', () => {

@@ -16,7 +16,7 @@ import { EEXIST, EINVAL, EMSGSIZE, ENODEV, ENOENT } from '../lib/errno.js';
 import * as L from '../flow/layout.js';
 import { findAttr } from '../netlink/attr.js';
 import { NlBuffer } from '../netlink/buffer.js';
-import { NLM_F_CREATE, NLM_F_EXCL, NLM_F_MULTI, startOvsMessage } from '../netlink/message.js';
+import { NLM_F_CREATE, NLM_F_EXCL, NLM_F_MULTI, putNlDone, startOvsMessage } from '../netlink/message.js';
 import { type OdpAction, parseOdpActions, putOdpActions } from '../netlink/odp-actions.js';
 import { parseOdpKey, parseOdpMask, putOdpFlowKey, putOdpMask } from '../netlink/odp-key.js';
 import * as O from '../netlink/openvswitch.js';
@@ -25,10 +25,13 @@ import type { AttrIndex } from '../netlink/policy.js';
 import { compileActions, type CompiledActions } from './actions.js';
 import type { Datapath, DatapathRegistry } from './datapath.js';
 import type { DpFlow } from './flow-table.js';
-import { dumpObjects, type Outcome, type Request } from './genl-common.js';
+import type { Outcome, Request } from './genl-common.js';
 
 /** Port numbers are below this (Linux's DP_MAX_PORTS); a key without in_port gets it. */
 const DP_MAX_PORTS = 0x10000;
+
+/** Flow dumps in progress whose resume position the family remembers. */
+const MAX_DUMP_HINTS = 8;
 
 /** Largest OVS_FLOW_ATTR_ACTIONS payload (Linux's MAX_ACTIONS_BUFSIZE); larger is EMSGSIZE. */
 export const MAX_ACTIONS_SIZE = 32 * 1024;
@@ -159,12 +162,61 @@ export class FlowFamily {
     return flow === null ? ENOENT : { dp, flow };
   }
 
-  /** The flows of the header's datapath, in table order, OVS_FLOW_ATTR_UFID_FLAGS applied. */
+  /**
+   * The flows of the header's datapath, in table order, OVS_FLOW_ATTR_UFID_FLAGS
+   * applied. The request says how many flows earlier parts returned
+   * (dumpStart). The family remembers where the last few parts ended (a
+   * table slot): a request that continues one of them resumes at that slot,
+   * so a flow removed meanwhile makes no other flow skipped or repeated, and
+   * paging through a large table does not count from the start each time.
+   * Hints, not dump state: without them the answer is counted from the start.
+   */
   dump(r: Request): Uint8Array[] | number {
     const dp = this.registry.byDpIfindex(r.dpIfindex);
     if (dp === undefined) return ENODEV;
-    return dumpObjects(r, dp.flowTable.flowsInOrder(), (flow) => this.message(dp, flow, r, O.OVS_FLOW_CMD_GET, NLM_F_MULTI));
+    const table = dp.flowTable;
+    const startAt = Math.max(0, r.context.dumpStart ?? 0);
+    const limit = r.context.dumpLimit ?? Infinity;
+    let count = 0;
+    let slot = 0;
+    let hintIndex = -1;
+    for (let i = 0; i < this.dumpHints.length; i++) {
+      const h = this.dumpHints[i];
+      if (h.table !== table) continue;
+      if (h.count === startAt) {
+        hintIndex = i;
+        break;
+      }
+      if (h.version === table.version && h.count < startAt && (hintIndex < 0 || h.count > this.dumpHints[hintIndex].count)) hintIndex = i;
+    }
+    if (hintIndex >= 0) {
+      count = this.dumpHints[hintIndex].count;
+      slot = this.dumpHints[hintIndex].slot;
+      this.dumpHints.splice(hintIndex, 1);
+    }
+    for (; count < startAt && slot >= 0; count++) {
+      slot = table.nextSlot(slot);
+      if (slot >= 0) slot++;
+    }
+    const replies: Uint8Array[] = [];
+    slot = slot < 0 ? -1 : table.nextSlot(slot);
+    while (slot >= 0 && replies.length < limit) {
+      replies.push(this.message(dp, table.flowAt(slot) as Flow, r, O.OVS_FLOW_CMD_GET, NLM_F_MULTI));
+      slot = table.nextSlot(slot + 1);
+    }
+    if (slot < 0) {
+      const buf = new NlBuffer(32);
+      putNlDone(buf, r.seq, r.context.pid);
+      replies.push(buf.data().slice());
+    } else {
+      this.dumpHints.unshift({ table, version: table.version, count: startAt + replies.length, slot });
+      if (this.dumpHints.length > MAX_DUMP_HINTS) this.dumpHints.pop();
+    }
+    return replies;
   }
+
+  /** Where recent flow dump parts ended, newest first: `count` flows returned, the next at or after `slot`. */
+  private readonly dumpHints: { table: unknown; version: number; count: number; slot: number }[] = [];
 
   /**
    * A flow as Linux describes it: its identifier (UFID, or the unmasked key),
