@@ -191,6 +191,22 @@ test('flowNew() refuses bad requests with the errno Linux gives and changes noth
       b.putAttr(O.OVS_ACTION_ATTR_OUTPUT, new Uint8Array(3));
       b.endNested(n);
     }), 22],
+    ['a key with ENCAP nested 40 deep', request(FLOW, O.OVS_FLOW_CMD_NEW, (b) => {
+      const k = b.startNested(O.OVS_FLOW_ATTR_KEY);
+      b.putAttrU32(O.OVS_KEY_ATTR_IN_PORT, 2);
+      b.putAttrSpace(O.OVS_KEY_ATTR_ETHERNET, 12);
+      const nests: number[] = [];
+      for (let i = 0; i < 40; i++) {
+        b.putAttrBe16(O.OVS_KEY_ATTR_ETHERTYPE, 0x8100);
+        b.putAttrBe16(O.OVS_KEY_ATTR_VLAN, 0x1001);
+        nests.push(b.startNested(O.OVS_KEY_ATTR_ENCAP));
+      }
+      for (const n of nests.reverse()) b.endNested(n);
+      b.endNested(k);
+      const n = b.startNested(O.OVS_FLOW_ATTR_ACTIONS);
+      b.endNested(n);
+    }), 22],
+    ['a message cut inside the genl header', request(FLOW, O.OVS_FLOW_CMD_GET, () => {}).slice(0, 18).map((x, i) => (i === 0 ? 18 : x)), 22],
     ['SET without key or UFID', flowRequest(O.OVS_FLOW_CMD_SET, null, null), 22],
     ['SET of actions by UFID alone', flowRequest(O.OVS_FLOW_CMD_SET, null, '1', { ufid: 1 }), 22],
     ['SET of a flow that is not there', flowRequest(O.OVS_FLOW_CMD_SET, 'in_port(2),eth()', '1'), 2],

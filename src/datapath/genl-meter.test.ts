@@ -119,6 +119,40 @@ test('a drop band drops what exceeds its bucket, and GET, DEL and a replacing SE
   assert.equal(sent.length, 8);
 });
 
+test('a kbps meter charges bits: a 60-byte frame costs 480 of the bucket\'s (burst + rate) * 1000', () => {
+  const genl = withDatapath();
+  const set = request(IDS.meter, O.OVS_METER_CMD_SET, (b) => {
+    b.putAttrU32(O.OVS_METER_ATTR_ID, 2);
+    b.putFlag(O.OVS_METER_ATTR_KBPS);
+    const n = b.startNested(O.OVS_METER_ATTR_BANDS);
+    const band = b.startNested(0);
+    b.putAttrU32(O.OVS_BAND_ATTR_TYPE, O.OVS_METER_BAND_TYPE_DROP);
+    b.putAttrU32(O.OVS_BAND_ATTR_RATE, 8);
+    b.putAttrU32(O.OVS_BAND_ATTR_BURST, 1);
+    b.endNested(band);
+    b.endNested(n);
+  });
+  assert.equal(genl.handleRequest(set, ADMIN).length, 1);
+  assert.equal(errnoOf(genl.handleRequest(request(IDS.flow, O.OVS_FLOW_CMD_NEW, (b) => {
+    const m = parseOdpFlow('in_port(2),eth()');
+    let n = b.startNested(O.OVS_FLOW_ATTR_KEY);
+    putOdpFlowKey(b, m);
+    b.endNested(n);
+    n = b.startNested(O.OVS_FLOW_ATTR_MASK);
+    putOdpMask(b, m);
+    b.endNested(n);
+    n = b.startNested(O.OVS_FLOW_ATTR_ACTIONS);
+    putOdpActions(b, parseOdpActionsText('meter(2),1'));
+    b.endNested(n);
+  }, { flags: NLM_F_ACK }), ADMIN)), 0);
+  let sent = 0;
+  genl.registry.findPort('p1')!.port.onTransmit = () => sent++;
+  const frame = buildPacket({ eth: {}, ipv4: {}, udp: {}, padTo: 60 });
+  // 9000 bits hold 18 frames of 480 bits; refill is 8 bits per millisecond.
+  for (let i = 0; i < 25; i++) genl.registry.injectPacket('p2', frame);
+  assert.ok(sent >= 18 && sent <= 19, `${sent} sent`);
+});
+
 test('meter requests Linux refuses get its errno and change nothing', () => {
   const genl = withDatapath();
   genl.handleRequest(GOLDEN_METER_SET, ADMIN);
