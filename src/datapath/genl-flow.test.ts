@@ -9,7 +9,7 @@ import * as L from '../flow/layout.js';
 import { Match } from '../flow/match.js';
 import { NlAttrIter } from '../netlink/attr.js';
 import { NlBuffer } from '../netlink/buffer.js';
-import { NLM_F_ACK, NLM_F_CREATE, NLM_F_DUMP, NLM_F_ECHO, NLM_F_EXCL } from '../netlink/message.js';
+import { NLM_F_ACK, NLM_F_CREATE, NLM_F_DUMP, NLM_F_ECHO, NLM_F_EXCL, NLM_F_REPLACE } from '../netlink/message.js';
 import { type OdpAction, parseOdpActions, putOdpActions } from '../netlink/odp-actions.js';
 import { parseOdpKey, parseOdpMask, putOdpFlowKey, putOdpMask } from '../netlink/odp-key.js';
 import { formatOdpFlowLine, parseOdpActionsText, parseOdpFlow } from '../netlink/odp-text.js';
@@ -118,6 +118,11 @@ test('flowNew() with NLM_F_CREATE refuses an existing flow; without it, it repla
   assert.equal(event[16], O.OVS_FLOW_CMD_NEW);
   const got = genl.handleRequest(flowRequest(O.OVS_FLOW_CMD_GET, TCP_FLOW, null), ADMIN);
   assert.deepEqual(actionsOf(got[0]), [{ type: 'output', port: 3 }]);
+  // NLM_F_REPLACE changes nothing for flows; with NLM_F_EXCL its bits spell NLM_F_DUMP, which NEW does not answer.
+  assert.deepEqual(genl.handleRequest(flowRequest(O.OVS_FLOW_CMD_NEW, TCP_FLOW, '1', { flags: NLM_F_REPLACE }), ADMIN), []);
+  assert.equal(errnoOf(genl.handleRequest(flowRequest(O.OVS_FLOW_CMD_NEW, TCP_FLOW, '4', { flags: NLM_F_REPLACE | NLM_F_EXCL }), ADMIN)), 95);
+  const again = genl.handleRequest(flowRequest(O.OVS_FLOW_CMD_GET, TCP_FLOW, null), ADMIN);
+  assert.deepEqual(actionsOf(again[0]), [{ type: 'output', port: 1 }]);
   assert.equal(genl.registry.byDpName('dp0')!.flowTable.size, 1);
 });
 
