@@ -1,10 +1,9 @@
 // Two dummy ports joined over a socket, as netdev-dummy's `stream` and
-// `pstream` options join them in Open vSwitch: what one port transmits the
-// other receives. Each frame travels as a 2-byte big-endian length followed by
-// the frame. `pstream=punix:PATH|ptcp:PORT[:IP]` listens and serves any
-// number of peers; `stream=unix:PATH|tcp:IP:PORT` connects and reconnects
-// every second while the peer is away. DatapathRegistry.setDummyOptions()
-// creates one per port; dp-process.ts calls send() for each transmitted frame.
+// `pstream` options join them: what one port transmits the other receives,
+// each frame preceded by its 2-byte big-endian length. `pstream` listens for
+// any number of peers; `stream` connects, and reconnects every second while
+// the peer is away. DatapathRegistry.setDummyOptions() creates one per port;
+// dp-process.ts calls send() for each transmitted frame.
 
 import type net from 'node:net';
 import { EINVAL } from '../lib/errno.js';

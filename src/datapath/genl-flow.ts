@@ -1,16 +1,8 @@
-// The ovs_flow generic netlink family, as Linux's datapath answers it: NEW
-// (create, or with neither NLM_F_CREATE nor NLM_F_EXCL also replace the actions
-// of the same flow), SET (actions, OVS_FLOW_ATTR_CLEAR), GET and DEL by key or
-// UFID, DEL of every flow, and stateless dumps with statistics. genl.ts
-// dispatches here after the policy check; flows live in the datapath's
-// FlowTable (flow-table.ts) with actions compiled by actions.ts.
-//
-// Linux's rules kept here: a NEW that overlaps an installed flow (a packet
-// would find it) is EEXIST under NLM_F_CREATE or NLM_F_EXCL; without them it
-// updates that flow when it is the same flow, else ENOENT. A flow installed
-// with a UFID is found by its UFID only; one installed without is found by its
-// unmasked key. Actions that use conntrack (ct) are EOPNOTSUPP until
-// connection tracking exists (a later issue).
+// The ovs_flow generic netlink family, as Linux's datapath answers it: NEW,
+// SET, GET and DEL by key or UFID, DEL of every flow, stateless dumps with
+// statistics. genl.ts dispatches here after the policy check; flows live in
+// the datapath's FlowTable (flow-table.ts) with actions compiled by
+// actions.ts. Conntrack actions are EOPNOTSUPP until conntrack exists.
 
 import { EEXIST, EINVAL, EMSGSIZE, ENODEV, ENOENT } from '../lib/errno.js';
 import * as L from '../flow/layout.js';
@@ -35,6 +27,12 @@ const MAX_DUMP_HINTS = 8;
 
 /** Largest OVS_FLOW_ATTR_ACTIONS payload (Linux's MAX_ACTIONS_BUFSIZE); larger is EMSGSIZE. */
 export const MAX_ACTIONS_SIZE = 32 * 1024;
+
+// Linux's rules kept here: a NEW that overlaps an installed flow (a packet
+// would find it) is EEXIST under NLM_F_CREATE or NLM_F_EXCL; without them it
+// updates that flow when it is the same flow, else ENOENT. A flow installed
+// with a UFID is found by its UFID only; one installed without is found by its
+// unmasked key.
 
 type Flow = DpFlow<CompiledActions>;
 
