@@ -1,23 +1,9 @@
 // The datapath's generic netlink side, in process: requests of the six OVS
-// families (ovs_datapath, ovs_vport, ovs_flow, ovs_packet, ovs_meter,
-// ovs_ct_limit) go in as bytes, replies come out as bytes, as the Linux
-// datapath would answer them on a netlink socket. dpif (or a test) calls
-// handleRequest(); this checks the family's policy and admin rights, answers
-// the datapath and vport families itself and hands the others to
-// genl-flow.ts, genl-packet.ts, genl-meter.ts and genl-ct-limit.ts.
-//
-// Replies, as Linux sends them:
-// - every failure is one NLMSG_ERROR carrying the errno and the request;
-// - NEW, DEL and SET of datapaths, vports and flows build one notification;
-//   it goes to the family's multicast group (takeEvents()) and, with
-//   NLM_F_ECHO, to the sender too;
-// - GET answers with the object; NLM_F_ACK adds an NLMSG_ERROR 0 after it;
-// - a dump (NLM_F_DUMP) answers one NLM_F_MULTI message per object, then
-//   NLMSG_DONE. Dumps keep no state: as Linux's callback args, the caller says
-//   where to resume. `dumpStart` skips that many objects and `dumpLimit` stops
-//   after that many messages; a cut dump has no NLMSG_DONE, and the caller
-//   asks again with dumpStart advanced by the messages it got.
-// Upcalls (MISS, ACTION) wait in `upcalls`, one queue per socket id.
+// families go in as bytes and replies come out as bytes, as the Linux datapath
+// answers them on a netlink socket. dpif (or a test) calls handleRequest();
+// this checks policy and admin rights, answers ovs_datapath and ovs_vport,
+// and hands the rest to genl-flow/-packet/-meter/-ct-limit.ts. Upcalls wait
+// in `upcalls`, one queue per socket id.
 
 import { EINVAL, ENODEV, ENOENT, EOPNOTSUPP, EPERM } from '../lib/errno.js';
 import { NlAttrIter, readU32 } from '../netlink/attr.js';
@@ -41,6 +27,18 @@ import { PacketFamily } from './genl-packet.js';
 import type { UpcallQueues } from './upcall-queue.js';
 
 export { DEFAULT_FAMILY_IDS, type FamilyIds, type RequestContext } from './genl-common.js';
+
+// Replies, as Linux sends them:
+// - every failure is one NLMSG_ERROR carrying the errno and the request;
+// - NEW, DEL and SET of datapaths, vports and flows build one notification;
+//   it goes to the family's multicast group (takeEvents()) and, with
+//   NLM_F_ECHO, to the sender too;
+// - GET answers with the object; NLM_F_ACK adds an NLMSG_ERROR 0 after it;
+// - a dump (NLM_F_DUMP) answers one NLM_F_MULTI message per object, then
+//   NLMSG_DONE. Dumps keep no state: as Linux's callback args, the caller says
+//   where to resume. `dumpStart` skips that many objects and `dumpLimit` stops
+//   after that many messages; a cut dump has no NLMSG_DONE, and the caller
+//   asks again with dumpStart advanced by the messages it got.
 
 /** User feature bits a datapath accepts; others are EOPNOTSUPP, as in Linux. */
 const KNOWN_USER_FEATURES = O.OVS_DP_F_UNALIGNED | O.OVS_DP_F_VPORT_PIDS
