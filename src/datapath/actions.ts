@@ -49,10 +49,12 @@ export interface UpcallSink {
   /** No flow matched `key` (OVS_PACKET_CMD_MISS). */
   miss(packet: Packet, key: Uint32Array): void;
   /**
-   * A userspace action (OVS_PACKET_CMD_ACTION).
-   * TODO(#3) a pending trunc should cut the packet handed up here, as Linux's cutlen does.
+   * A userspace action (OVS_PACKET_CMD_ACTION); `actions` is the action list
+   * it sits in, which OVS_USERSPACE_ATTR_ACTIONS asks to hand up, as Linux
+   * does; `maxLength` is a pending trunc's length (0: none): the packet
+   * handed up is cut to it, as Linux's cutlen cuts it.
    */
-  userspace(packet: Packet, key: Uint32Array, action: UserspaceAction): void;
+  userspace(packet: Packet, key: Uint32Array, action: UserspaceAction, actions: CompiledActions, maxLength: number): void;
 }
 
 /** The meter table, as the meter action sees it. */
@@ -394,7 +396,8 @@ export class ActionExecutor {
           break;
         }
         case OP_USERSPACE:
-          this.upcalls.userspace(p, key, op.userspace as UserspaceAction);
+          this.upcalls.userspace(p, key, op.userspace as UserspaceAction, actions, cutlen);
+          cutlen = 0;
           break;
         case OP_SET:
           if (!this.set(p, key, op)) return this.fail(p);

@@ -172,6 +172,14 @@ export class DpFlow<A> {
   /** 128-bit UFID as 4 words, or all zero when the flow was installed without one. */
   readonly ufid: Uint32Array;
   readonly hasUfid: boolean;
+  /** Bytes of the UFID the flow was installed with (1-16; 16 when none), as Linux keeps ufid_len. */
+  ufidLength = 16;
+  /**
+   * The key as installed, before masking, for flows identified by their key
+   * (no UFID): Linux keeps it to answer GET and DEL by key and to print the
+   * flow's identity. Null for flows with a UFID.
+   */
+  unmaskedKey: Uint32Array | null = null;
   /** Index in the table's slot arrays; -1 once removed. */
   slot: number;
   /** Index in its mask's entries. */
@@ -293,6 +301,8 @@ export class FlowTable<A> {
   private readonly statsStore = new FlowStatsStore();
   private flowCount = 0;
   private ufidCount = 0;
+  /** Bumped by every insert, remove and flush: dump position hints are valid for one version. */
+  version = 0;
 
   // EMC. Two packet keys that agree on every word some mask touches find the
   // same flow, so the EMC hashes and compares only those words (the union of
@@ -434,7 +444,7 @@ export class FlowTable<A> {
    */
   insert(
     match: { readonly key: Uint32Array; readonly mask: Uint32Array }, actions: A,
-    options: { ufid?: Uint32Array; mode?: InsertMode } = {},
+    options: { ufid?: Uint32Array; mode?: InsertMode; unmaskedKey?: Uint32Array } = {},
   ): number {
     const mode = options.mode ?? InsertMode.Create;
     const ufid = options.ufid;
@@ -458,12 +468,46 @@ export class FlowTable<A> {
     const flowUfid = new Uint32Array(4);
     if (ufid !== undefined) flowUfid.set(ufid);
     const flow = new DpFlow<A>(key, fm, actions, flowUfid, ufid !== undefined, slot, this.statsStore);
+    if (options.unmaskedKey !== undefined) flow.unmaskedKey = Uint32Array.from(options.unmaskedKey);
     this.statsStore.values.fill(0, slot * 4, slot * 4 + 4);
     this.flows[slot] = flow;
     this.flowCount++;
+    this.version++;
     flow.entry = fm.add(flow);
     if (flow.hasUfid) this.ufidLink(flow);
     return 0;
+  }
+
+  /**
+   * The flow a packet with key `key` would find, like lookup(), but without
+   * counting, caching or re-sorting: the control path's overlap check.
+   */
+  find(key: Uint32Array): DpFlow<A> | null {
+    for (const fm of this.masks) {
+      const flow = fm.find(key, fm.hashKey(key));
+      if (flow !== null) return flow;
+    }
+    return null;
+  }
+
+  /** The flows in dump (slot) order; a flow removed while iterating is skipped. */
+  *flowsInOrder(): IterableIterator<DpFlow<A>> {
+    for (let s = 0; s < this.flows.length; s++) {
+      const flow = this.flows[s];
+      if (flow !== null) yield flow;
+    }
+  }
+
+  /** The slot of the first flow at or after slot `from`, or -1. */
+  nextSlot(from: number): number {
+    const flows = this.flows;
+    for (let s = Math.max(0, from); s < flows.length; s++) if (flows[s] !== null) return s;
+    return -1;
+  }
+
+  /** The flow in `slot`, or null. */
+  flowAt(slot: number): DpFlow<A> | null {
+    return this.flows[slot] ?? null;
   }
 
   /** The flow whose match equals `match` exactly (same mask, same masked key), or null. */
@@ -497,6 +541,7 @@ export class FlowTable<A> {
     flow.detach();
     this.freeSlots.push(slot);
     this.flowCount--;
+    this.version++;
     if (fm.flowCount === 0) {
       this.masks.splice(this.masks.indexOf(fm), 1);
       if (fm.id !== 0) this.masksById[fm.id] = null;
@@ -516,6 +561,7 @@ export class FlowTable<A> {
     this.freeSlots = [];
     this.flowCount = 0;
     this.ufidCount = 0;
+    this.version++;
     this.masksChanged();
   }
 

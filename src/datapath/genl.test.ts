@@ -343,7 +343,8 @@ test('vport errnos leave every datapath and port as it was', () => {
   genl.takeEvents();
   const before = snapshot(genl);
   const cases: [string, Uint8Array, number, boolean?][] = [
-    ['an unknown type', newPort('x', { type: O.OVS_VPORT_TYPE_VXLAN }), 97],
+    ['an unknown type', newPort('x', { type: 9 }), 97],
+    ['a vxlan port without OVS_TUNNEL_ATTR_DST_PORT', newPort('x', { type: O.OVS_VPORT_TYPE_VXLAN }), 22],
     ['a taken name', newPort('p1'), 17],
     ['the name of a datapath', newPort('dp1'), 17],
     ['a used port number', newPort('x', { portNo: 3 }), 16],

@@ -1,56 +1,44 @@
-// The datapath's generic netlink side, in process: requests of the
-// ovs_datapath and ovs_vport families go in as bytes, replies come out as
-// bytes, as the Linux datapath would answer them on a netlink socket. dpif
-// (or a test) calls handleRequest(); this calls the policies of
-// netlink/ovs-policy.ts and the registry of datapath.ts.
-//
+// The datapath's generic netlink side, in process: requests of the six OVS
+// families go in as bytes and replies come out as bytes, as the Linux datapath
+// answers them on a netlink socket. dpif (or a test) calls handleRequest();
+// this checks policy and admin rights, answers ovs_datapath and ovs_vport,
+// and hands the rest to genl-flow/-packet/-meter/-ct-limit.ts. Upcalls wait
+// in `upcalls`, one queue per socket id.
+
+import { EINVAL, ENODEV, ENOENT, EOPNOTSUPP, EPERM } from '../lib/errno.js';
+import { NlAttrIter, readU32 } from '../netlink/attr.js';
+import { NlBuffer } from '../netlink/buffer.js';
+import {
+  NLM_F_ACK, NLM_F_DUMP, NLM_F_ECHO, NLM_F_MULTI, NLM_F_REQUEST, NlMsgIter, OVS_ATTRS_OFFSET,
+  genlCmd, ovsDpIfindex, startOvsMessage,
+} from '../netlink/message.js';
+import * as O from '../netlink/openvswitch.js';
+import { OVS_FAMILIES, VPORT_TUNNEL_OPTIONS_POLICY, type OvsFamily } from '../netlink/ovs-policy.js';
+import { AttrIndex } from '../netlink/policy.js';
+import { putDpMegaflowStats, putDpStats, putVportStats } from '../netlink/ovs-structs.js';
+import { type Datapath, DatapathRegistry, type TunnelOptions, type Vport, vportClass } from './datapath.js';
+import {
+  DEFAULT_FAMILY_IDS, dumpObjects, errorMessage, type FamilyIds, type Outcome, type Request, type RequestContext,
+} from './genl-common.js';
+import { CtLimitFamily } from './genl-ct-limit.js';
+import { FlowFamily } from './genl-flow.js';
+import { MeterFamily } from './genl-meter.js';
+import { PacketFamily } from './genl-packet.js';
+import type { UpcallQueues } from './upcall-queue.js';
+
+export { DEFAULT_FAMILY_IDS, type FamilyIds, type RequestContext } from './genl-common.js';
+
 // Replies, as Linux sends them:
 // - every failure is one NLMSG_ERROR carrying the errno and the request;
-// - NEW, DEL and SET build one notification; it goes to the family's
-//   multicast group (takeEvents()) and, with NLM_F_ECHO, to the sender too;
+// - NEW, DEL and SET of datapaths, vports and flows build one notification;
+//   it goes to the family's multicast group (takeEvents()) and, with
+//   NLM_F_ECHO, to the sender too;
 // - GET answers with the object; NLM_F_ACK adds an NLMSG_ERROR 0 after it;
 // - a dump (NLM_F_DUMP) answers one NLM_F_MULTI message per object, then
 //   NLMSG_DONE. Dumps keep no state: as Linux's callback args, the caller says
 //   where to resume. `dumpStart` skips that many objects and `dumpLimit` stops
 //   after that many messages; a cut dump has no NLMSG_DONE, and the caller
 //   asks again with dumpStart advanced by the messages it got.
-//
-// TODO(#3): the ovs_flow, ovs_packet, ovs_meter and ovs_ct_limit families (their
-// requests get ENOENT, as for an unregistered family), OVS_DP_ATTR_PER_CPU_PIDS
-// and vport options.
-
-import { EINVAL, ENODEV, ENOENT, EOPNOTSUPP, EPERM } from '../lib/errno.js';
-import { readU32 } from '../netlink/attr.js';
-import { NlBuffer } from '../netlink/buffer.js';
-import { GENL_START_ALLOC } from '../netlink/genl-ctrl.js';
-import {
-  NLM_F_ACK, NLM_F_DUMP, NLM_F_ECHO, NLM_F_MULTI, NLM_F_REQUEST, NLMSG_HDRLEN, NlMsgIter, OVS_ATTRS_OFFSET,
-  genlCmd, ovsDpIfindex, putNlDone, putNlError, startOvsMessage,
-} from '../netlink/message.js';
-import * as O from '../netlink/openvswitch.js';
-import { OVS_FAMILIES, type OvsFamily } from '../netlink/ovs-policy.js';
-import { AttrIndex } from '../netlink/policy.js';
-import { putDpMegaflowStats, putDpStats, putVportStats } from '../netlink/ovs-structs.js';
-import { type Datapath, DatapathRegistry, type Vport } from './datapath.js';
-
-/** Netlink message types (genl family ids) the families answer to. */
-export interface FamilyIds {
-  readonly datapath: number;
-  readonly vport: number;
-}
-
-export const DEFAULT_FAMILY_IDS: FamilyIds = { datapath: GENL_START_ALLOC, vport: GENL_START_ALLOC + 1 };
-
-export interface RequestContext {
-  /** Netlink port id of the sender. */
-  pid: number;
-  /** Whether the sender holds CAP_NET_ADMIN; mutating commands need it. */
-  admin: boolean;
-  /** Dumps: objects to skip (objects already returned). */
-  dumpStart?: number;
-  /** Dumps: most messages to return this time. */
-  dumpLimit?: number;
-}
 
 /** User feature bits a datapath accepts; others are EOPNOTSUPP, as in Linux. */
 const KNOWN_USER_FEATURES = O.OVS_DP_F_UNALIGNED | O.OVS_DP_F_VPORT_PIDS
@@ -58,28 +46,33 @@ const KNOWN_USER_FEATURES = O.OVS_DP_F_UNALIGNED | O.OVS_DP_F_VPORT_PIDS
 
 const DP_FAMILY = OVS_FAMILIES.find((f) => f.name === O.OVS_DATAPATH_FAMILY)!;
 const VPORT_FAMILY = OVS_FAMILIES.find((f) => f.name === O.OVS_VPORT_FAMILY)!;
-
-interface Request {
-  readonly bytes: Uint8Array;
-  readonly flags: number;
-  readonly seq: number;
-  readonly cmd: number;
-  readonly dpIfindex: number;
-  readonly attrs: AttrIndex;
-  readonly context: RequestContext;
-}
-
-/** One errno, or the messages a handler produced. */
-type Outcome = number | { replies: Uint8Array[]; event?: Uint8Array };
+const FLOW_FAMILY = OVS_FAMILIES.find((f) => f.name === O.OVS_FLOW_FAMILY)!;
+const PACKET_FAMILY = OVS_FAMILIES.find((f) => f.name === O.OVS_PACKET_FAMILY)!;
+const METER_FAMILY = OVS_FAMILIES.find((f) => f.name === O.OVS_METER_FAMILY)!;
+const CT_LIMIT_FAMILY = OVS_FAMILIES.find((f) => f.name === O.OVS_CT_LIMIT_FAMILY)!;
 
 export class DatapathGenl {
   readonly registry: DatapathRegistry;
   readonly familyIds: FamilyIds;
+  /** Upcall queues, one per netlink socket id: the pseudo device takes MISS and ACTION messages from here. */
+  readonly upcalls: UpcallQueues;
   private events: Uint8Array[] = [];
+  private readonly flows: FlowFamily;
+  private readonly packets: PacketFamily;
+  private readonly meters: MeterFamily;
+  private readonly ctLimits: CtLimitFamily;
+  /** One parsed-attribute index per family, reused across requests. */
+  private readonly indexes = new Map<OvsFamily, AttrIndex>();
 
-  constructor(options: { registry?: DatapathRegistry; familyIds?: FamilyIds } = {}) {
-    this.registry = options.registry ?? new DatapathRegistry();
-    this.familyIds = options.familyIds ?? DEFAULT_FAMILY_IDS;
+  constructor(options: { registry?: DatapathRegistry; familyIds?: Partial<FamilyIds>; upcalls?: UpcallQueues } = {}) {
+    this.familyIds = { ...DEFAULT_FAMILY_IDS, ...options.familyIds };
+    this.registry = options.registry
+      ?? new DatapathRegistry({ upcalls: options.upcalls, packetFamily: this.familyIds.packet });
+    this.upcalls = this.registry.upcalls;
+    this.flows = new FlowFamily(this.registry, this.familyIds.flow);
+    this.packets = new PacketFamily(this.registry);
+    this.meters = new MeterFamily(this.registry, this.familyIds.meter);
+    this.ctLimits = new CtLimitFamily(this.registry, this.familyIds.ctLimit);
   }
 
   /** Multicast notifications produced since the last call, oldest first. */
@@ -87,6 +80,19 @@ export class DatapathGenl {
     const events = this.events;
     this.events = [];
     return events;
+  }
+
+  private familyOf(type: number): OvsFamily | undefined {
+    const ids = this.familyIds;
+    switch (type) {
+      case ids.datapath: return DP_FAMILY;
+      case ids.vport: return VPORT_FAMILY;
+      case ids.flow: return FLOW_FAMILY;
+      case ids.packet: return PACKET_FAMILY;
+      case ids.meter: return METER_FAMILY;
+      case ids.ctLimit: return CT_LIMIT_FAMILY;
+      default: return undefined;
+    }
   }
 
   /**
@@ -98,24 +104,29 @@ export class DatapathGenl {
     const it = new NlMsgIter(message);
     if (!it.next() || (it.flags & NLM_F_REQUEST) === 0) return [];
     const bytes = it.message();
-    let family: OvsFamily;
-    if (it.type === this.familyIds.datapath) family = DP_FAMILY;
-    else if (it.type === this.familyIds.vport) family = VPORT_FAMILY;
-    else return [errorMessage(ENOENT, bytes, context.pid)];
+    const family = this.familyOf(it.type);
+    if (family === undefined) return [errorMessage(ENOENT, bytes, context.pid)];
     if (bytes.length < OVS_ATTRS_OFFSET) return [errorMessage(EINVAL, bytes, context.pid)];
     const cmd = genlCmd(bytes, 0);
     const dump = (it.flags & NLM_F_DUMP) === NLM_F_DUMP;
     if (!Object.values(family.commands).includes(cmd)) return [errorMessage(EOPNOTSUPP, bytes, context.pid)];
     if (dump && !family.dumpCommands.includes(cmd)) return [errorMessage(EOPNOTSUPP, bytes, context.pid)];
     if (family.adminCommands.includes(cmd) && !context.admin) return [errorMessage(EPERM, bytes, context.pid)];
-    const attrs = new AttrIndex(family.policy.maxType);
+    let attrs = this.indexes.get(family);
+    if (attrs === undefined) {
+      attrs = new AttrIndex(family.policy.maxType);
+      this.indexes.set(family, attrs);
+    }
     const error = family.policy.parseInto(bytes, OVS_ATTRS_OFFSET, bytes.length, attrs);
     if (error !== 0) return [errorMessage(error, bytes, context.pid)];
     const request: Request = {
       bytes, flags: it.flags, seq: it.seq, cmd, dpIfindex: ovsDpIfindex(bytes, 0), attrs, context,
     };
-    if (dump) return family === DP_FAMILY ? this.dumpDatapaths(request) : this.dumpVports(request);
-    const outcome = family === DP_FAMILY ? this.datapathCommand(request) : this.vportCommand(request);
+    if (dump) {
+      const replies = this.dumpFamily(family, request);
+      return typeof replies === 'number' ? [errorMessage(replies, bytes, context.pid)] : replies;
+    }
+    const outcome = this.command(family, request);
     if (typeof outcome === 'number') return [errorMessage(outcome, bytes, context.pid)];
     const replies = outcome.replies;
     if (outcome.event) {
@@ -124,6 +135,26 @@ export class DatapathGenl {
     }
     if ((it.flags & NLM_F_ACK) !== 0) replies.push(errorMessage(0, bytes, context.pid));
     return replies;
+  }
+
+  private command(family: OvsFamily, r: Request): Outcome {
+    switch (family) {
+      case DP_FAMILY: return this.datapathCommand(r);
+      case VPORT_FAMILY: return this.vportCommand(r);
+      case FLOW_FAMILY: return this.flows.command(r);
+      case PACKET_FAMILY: return this.packets.command(r);
+      case METER_FAMILY: return this.meters.command(r);
+      default: return this.ctLimits.command(r);
+    }
+  }
+
+  private dumpFamily(family: OvsFamily, r: Request): Uint8Array[] | number {
+    switch (family) {
+      case DP_FAMILY: return this.dumpDatapaths(r);
+      case VPORT_FAMILY: return this.dumpVports(r);
+      case FLOW_FAMILY: return this.flows.dump(r);
+      default: return this.meters.dump(r);
+    }
   }
 
   // --- ovs_datapath ----------------------------------------------------------
@@ -169,7 +200,7 @@ export class DatapathGenl {
   }
 
   private dumpDatapaths(r: Request): Uint8Array[] {
-    return this.dump(r, this.registry.list(), (dp) => this.datapathMessage(dp, r, O.OVS_DP_CMD_GET, NLM_F_MULTI));
+    return dumpObjects(r, this.registry.list(), (dp) => this.datapathMessage(dp, r, O.OVS_DP_CMD_GET, NLM_F_MULTI));
   }
 
   private datapathMessage(dp: Datapath, r: Request, cmd: number, flags: number): Uint8Array {
@@ -184,6 +215,9 @@ export class DatapathGenl {
     putDpMegaflowStats(buf, O.OVS_DP_ATTR_MEGAFLOW_STATS, { maskHit: table.maskHits, masks: table.masks, cacheHit: 0 });
     buf.putAttrU32(O.OVS_DP_ATTR_USER_FEATURES, dp.userFeatures);
     buf.putAttrU32(O.OVS_DP_ATTR_MASKS_CACHE_SIZE, dp.masksCacheSize);
+    if ((dp.userFeatures & O.OVS_DP_F_DISPATCH_UPCALL_PER_CPU) !== 0 && dp.perCpuPids.length > 0) {
+      putU32Array(buf, O.OVS_DP_ATTR_PER_CPU_PIDS, dp.perCpuPids);
+    }
     buf.endMessage(start);
     return buf.data().slice();
   }
@@ -201,6 +235,8 @@ export class DatapathGenl {
       if (a.has(O.OVS_VPORT_ATTR_IFINDEX)) return EOPNOTSUPP;
       const dp = this.registry.byDpIfindex(r.dpIfindex);
       if (dp === undefined) return ENODEV;
+      const tunnel = tunnelOptions(a.u32(O.OVS_VPORT_ATTR_TYPE), a);
+      if (typeof tunnel === 'number') return tunnel;
       const port = this.registry.addPort(dp, {
         name: a.string(O.OVS_VPORT_ATTR_NAME),
         type: a.u32(O.OVS_VPORT_ATTR_TYPE),
@@ -208,6 +244,7 @@ export class DatapathGenl {
         portNo: a.has(O.OVS_VPORT_ATTR_PORT_NO) ? a.u32(O.OVS_VPORT_ATTR_PORT_NO) : undefined,
       });
       if (typeof port === 'number') return port;
+      if (tunnel !== undefined) port.tunnel = tunnel;
       return { replies: [], event: this.vportMessage(dp, port, r, O.OVS_VPORT_CMD_NEW, 0) };
     }
     const found = this.lookupVport(r);
@@ -223,7 +260,7 @@ export class DatapathGenl {
       }
       case O.OVS_VPORT_CMD_SET:
         if (a.has(O.OVS_VPORT_ATTR_TYPE) && a.u32(O.OVS_VPORT_ATTR_TYPE) !== port.type) return EINVAL;
-        // Neither internal nor dummy ports take options.
+        // No vport type of Linux's changes options after creation.
         if (a.has(O.OVS_VPORT_ATTR_OPTIONS)) return EOPNOTSUPP;
         if (a.has(O.OVS_VPORT_ATTR_UPCALL_PID)) port.upcallPids = upcallPids(a);
         return { replies: [], event: this.vportMessage(dp, port, r, O.OVS_VPORT_CMD_SET, 0) };
@@ -250,11 +287,11 @@ export class DatapathGenl {
   }
 
   /** The ports of the header's datapath, by port number. */
-  private dumpVports(r: Request): Uint8Array[] {
+  private dumpVports(r: Request): Uint8Array[] | number {
     const dp = this.registry.byDpIfindex(r.dpIfindex);
-    if (dp === undefined) return [errorMessage(ENODEV, r.bytes, r.context.pid)];
+    if (dp === undefined) return ENODEV;
     const ports = [...dp.ports.values()].sort((x, y) => x.portNo - y.portNo);
-    return this.dump(r, ports, (port) => this.vportMessage(dp, port, r, O.OVS_VPORT_CMD_GET, NLM_F_MULTI));
+    return dumpObjects(r, ports, (port) => this.vportMessage(dp, port, r, O.OVS_VPORT_CMD_GET, NLM_F_MULTI));
   }
 
   private vportMessage(dp: Datapath, port: Vport, r: Request, cmd: number, flags: number): Uint8Array {
@@ -270,38 +307,27 @@ export class DatapathGenl {
     putVportStats(buf, O.OVS_VPORT_ATTR_STATS, port.stats);
     // All the socket ids when the datapath has asked for several, else the first.
     const pids = (dp.userFeatures & O.OVS_DP_F_VPORT_PIDS) !== 0 ? port.upcallPids : port.upcallPids.slice(0, 1);
-    const o = buf.putAttrSpace(O.OVS_VPORT_ATTR_UPCALL_PID, pids.length * 4);
-    for (let i = 0; i < pids.length; i++) {
-      const v = pids[i];
-      buf.bytes[o + i * 4] = v;
-      buf.bytes[o + i * 4 + 1] = v >>> 8;
-      buf.bytes[o + i * 4 + 2] = v >>> 16;
-      buf.bytes[o + i * 4 + 3] = v >>> 24;
+    putU32Array(buf, O.OVS_VPORT_ATTR_UPCALL_PID, pids);
+    if (port.tunnel !== null && port.type !== O.OVS_VPORT_TYPE_GRE) {
+      // VXLAN and Geneve report their UDP port (and VXLAN its extensions); GRE has no options.
+      const options = buf.startNested(O.OVS_VPORT_ATTR_OPTIONS);
+      buf.putAttrU16(O.OVS_TUNNEL_ATTR_DST_PORT, port.tunnel.dstPort);
+      if ((port.tunnel.extensions & (1 << O.OVS_VXLAN_EXT_GBP)) !== 0) {
+        const exts = buf.startNested(O.OVS_TUNNEL_ATTR_EXTENSION);
+        buf.putFlag(O.OVS_VXLAN_EXT_GBP);
+        buf.endNested(exts);
+      }
+      buf.endNested(options);
     }
     buf.endMessage(start);
     return buf.data().slice();
-  }
-
-  // --- Dumps -----------------------------------------------------------------
-
-  private dump<T>(r: Request, objects: readonly T[], message: (object: T) => Uint8Array): Uint8Array[] {
-    const startAt = Math.max(0, r.context.dumpStart ?? 0);
-    const limit = r.context.dumpLimit ?? Infinity;
-    const replies: Uint8Array[] = [];
-    let i = startAt;
-    for (; i < objects.length && replies.length < limit; i++) replies.push(message(objects[i]));
-    if (i >= objects.length) {
-      const buf = new NlBuffer(32);
-      putNlDone(buf, r.seq, r.context.pid);
-      replies.push(buf.data().slice());
-    }
-    return replies;
   }
 }
 
 /** The errno a datapath change (NEW or SET) would fail with, before any change. */
 function checkDatapathChange(a: AttrIndex): number {
   if ((a.u32(O.OVS_DP_ATTR_USER_FEATURES) & ~KNOWN_USER_FEATURES) !== 0) return EOPNOTSUPP;
+  if (a.has(O.OVS_DP_ATTR_PER_CPU_PIDS) && a.length(O.OVS_DP_ATTR_PER_CPU_PIDS) % 4 !== 0) return EINVAL;
   if (a.has(O.OVS_DP_ATTR_MASKS_CACHE_SIZE)) {
     const size = a.u32(O.OVS_DP_ATTR_MASKS_CACHE_SIZE);
     // 0 turns the cache off; otherwise a power of two.
@@ -313,18 +339,55 @@ function checkDatapathChange(a: AttrIndex): number {
 function applyDatapathChange(dp: Datapath, a: AttrIndex): void {
   if (a.has(O.OVS_DP_ATTR_USER_FEATURES)) dp.userFeatures = a.u32(O.OVS_DP_ATTR_USER_FEATURES);
   if (a.has(O.OVS_DP_ATTR_MASKS_CACHE_SIZE)) dp.masksCacheSize = a.u32(O.OVS_DP_ATTR_MASKS_CACHE_SIZE);
+  // Per-CPU upcall sockets count only once the datapath dispatches per CPU, as in Linux.
+  if ((dp.userFeatures & O.OVS_DP_F_DISPATCH_UPCALL_PER_CPU) !== 0 && a.has(O.OVS_DP_ATTR_PER_CPU_PIDS)) {
+    dp.perCpuPids = u32Array(a, O.OVS_DP_ATTR_PER_CPU_PIDS);
+  }
+}
+
+/**
+ * The tunnel options of a new vxlan, geneve or gre port: VXLAN and Geneve
+ * need OVS_TUNNEL_ATTR_DST_PORT (EINVAL without); VXLAN takes the GBP
+ * extension; GRE takes nothing. Undefined for non-tunnel types.
+ */
+function tunnelOptions(type: number, a: AttrIndex): TunnelOptions | number | undefined {
+  if (vportClass(type)?.tunnel !== true) return undefined;
+  if (type === O.OVS_VPORT_TYPE_GRE) return { dstPort: 0, extensions: 0 };
+  const options = a.data(O.OVS_VPORT_ATTR_OPTIONS);
+  if (options === undefined) return EINVAL;
+  const index = new AttrIndex(VPORT_TUNNEL_OPTIONS_POLICY.maxType);
+  const error = VPORT_TUNNEL_OPTIONS_POLICY.parseInto(options, 0, options.length, index);
+  if (error !== 0) return EINVAL;
+  if (!index.has(O.OVS_TUNNEL_ATTR_DST_PORT) || index.length(O.OVS_TUNNEL_ATTR_DST_PORT) !== 2) return EINVAL;
+  let extensions = 0;
+  const exts = index.data(O.OVS_TUNNEL_ATTR_EXTENSION);
+  if (exts !== undefined && type === O.OVS_VPORT_TYPE_VXLAN) {
+    const it = new NlAttrIter(exts, 0, exts.length);
+    while (it.next()) if (it.type === O.OVS_VXLAN_EXT_GBP) extensions |= 1 << O.OVS_VXLAN_EXT_GBP;
+    if (it.error !== 0) return EINVAL;
+  }
+  return { dstPort: index.u16(O.OVS_TUNNEL_ATTR_DST_PORT), extensions };
+}
+
+function u32Array(a: AttrIndex, type: number): number[] {
+  const o = a.offset(type);
+  const out: number[] = [];
+  for (let i = 0; i < a.length(type); i += 4) out.push(readU32(a.bytes, o + i));
+  return out;
+}
+
+function putU32Array(buf: NlBuffer, type: number, values: readonly number[]): void {
+  const o = buf.putAttrSpace(type, values.length * 4);
+  const b = buf.bytes;
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    b[o + i * 4] = v;
+    b[o + i * 4 + 1] = v >>> 8;
+    b[o + i * 4 + 2] = v >>> 16;
+    b[o + i * 4 + 3] = v >>> 24;
+  }
 }
 
 function upcallPids(a: AttrIndex): number[] {
-  const o = a.offset(O.OVS_VPORT_ATTR_UPCALL_PID);
-  const pids: number[] = [];
-  for (let i = 0; i < a.length(O.OVS_VPORT_ATTR_UPCALL_PID); i += 4) pids.push(readU32(a.bytes, o + i));
-  return pids;
-}
-
-/** NLMSG_ERROR addressed, like every reply, to the sender's port id. */
-function errorMessage(errno: number, request: Uint8Array, pid: number): Uint8Array {
-  const buf = new NlBuffer(request.length + NLMSG_HDRLEN + 4);
-  putNlError(buf, errno, request, { pid });
-  return buf.data().slice();
+  return u32Array(a, O.OVS_VPORT_ATTR_UPCALL_PID);
 }
