@@ -81,7 +81,7 @@ export interface OpenOptions extends CompactionOptions {
 // Record contents
 
 /** The stored difference from `before` to `after`: symmetric difference of sets, or the map difference described above. */
-function datumDiff(before: Datum, after: Datum): Datum {
+export function datumDiff(before: Datum, after: Datum): Datum {
   const keys: Atom[] = [];
   const values: Atom[] = [];
   const isMap = after.values !== undefined;
