@@ -14,6 +14,7 @@
 // updates caused by other clients) is dropped. A request larger than
 // maxMessageSize closes its connection.
 
+import { readFile } from 'node:fs/promises';
 import type net from 'node:net';
 import { JsonrpcConnection, type JsonrpcMessage } from '../../lib/jsonrpc.js';
 import { JsonrpcSession } from '../../lib/jsonrpc-session.js';
@@ -24,6 +25,7 @@ import { Database, rowValue, type CommitRecord } from '../database.js';
 import { OvsdbError } from '../error.js';
 import { jsonToString, type Json, type JsonObject } from '../json.js';
 import { parseSchema, schemaToJson } from '../schema.js';
+import { readLog } from '../log.js';
 import { openDatabaseFile, type DatabaseFile } from '../storage.js';
 import { changeSetFromCommit, composeCommits, type ChangeSet, type Monitor } from './monitor.js';
 import { LockManager } from './lock.js';
@@ -46,6 +48,8 @@ export const PAUSE_BACKLOG_SIZE = 1024 * 1024;
 export const SERVER_SCHEMA_JSON: JsonObject = {
   name: '_Server',
   version: '1.2.0',
+  // The checksum ovsdb-server 3.1 reports for this schema, so get_schema answers alike.
+  cksum: '3009684573 744',
   tables: {
     Database: {
       columns: {
@@ -183,16 +187,23 @@ export class OvsdbServer {
       await file.close();
       throw new OvsdbError('syntax error', `${path}: already open database with name ${name}`);
     }
-    return this.addDatabase(file.db, file);
+    // _Server shows the schema as the file holds it (members sorted), which
+    // can differ from get_schema's form (e.g. "refType": "strong" left out).
+    const { records } = readLog(await readFile(path), path);
+    return this.addDatabase(file.db, file, { storedSchema: records[0]?.json });
   }
 
-  /** Serves `db` (with its file, or in memory when `file` is null). */
-  addDatabase(db: Database, file: DatabaseFile | null, schemaJson: Json = schemaToJson(db.schema)): HostedDatabase {
+  /**
+   * Serves `db` (with its file, or in memory when `file` is null).
+   * `storedSchema` is the schema as written in the file, for _Server.
+   */
+  addDatabase(db: Database, file: DatabaseFile | null, options: { storedSchema?: Json } = {}): HostedDatabase {
     const name = db.schema.name;
     if (this.databases.has(name)) throw new OvsdbError('syntax error', `already open database with name ${name}`);
+    const schemaJson = schemaToJson(db.schema);
     const hosted = new HostedDatabase(name, db, file, schemaJson, false, this.historySize);
     this.databases.set(name, hosted);
-    this.addServerRow(name, schemaJson);
+    this.addServerRow(name, options.storedSchema ?? schemaJson);
     return hosted;
   }
 

@@ -101,8 +101,8 @@ export class Session implements LockHolder {
     } catch (error) {
       if (error instanceof OvsdbError) {
         this.send(createError(error.toJson(), id));
-      } else if (error instanceof UnknownMethod) {
-        this.send(createError('unknown method', id));
+      } else if (error instanceof PlainError) {
+        this.send(createError(error.message, id));
       } else {
         log.err(`${this.channel.name}: ${method}: ${error instanceof Error ? error.stack ?? error.message : String(error)}`);
         this.send(createError({ error: 'internal error', details: String(error) }, id));
@@ -148,7 +148,7 @@ export class Session implements LockHolder {
       case 'get_server_id':
         return this.server.serverId;
       default:
-        throw new UnknownMethod();
+        throw new PlainError('unknown method');
     }
   }
 
@@ -210,8 +210,9 @@ export class Session implements LockHolder {
     if (params.length !== 1) return;
     const trigger = this.server.findTrigger(this, params[0]);
     if (!trigger) return;
+    // ovsdb-server 3.1 drops the transaction without replying to it (RFC
+    // 7047 would have it answer "canceled"); clients expect what it does.
     this.server.removeTrigger(trigger);
-    this.send(createError('canceled', trigger.id));
   }
 
   // ---- monitors -------------------------------------------------------------------
@@ -247,7 +248,7 @@ export class Session implements LockHolder {
     if (params.length !== 1) throw syntaxError(params, 'invalid parameters');
     const key = jsonToString(params[0]);
     const monitor = this.monitors.get(key);
-    if (!monitor) throw new OvsdbError('unknown monitor');
+    if (!monitor) throw new PlainError('unknown monitor');
     this.monitors.delete(key);
     this.server.database(monitor.dbName)?.monitors.delete(monitor);
     return {};
@@ -266,10 +267,8 @@ export class Session implements LockHolder {
     this.monitors.delete(oldKey);
     monitor.id = newId;
     this.monitors.set(newKey, monitor);
-    if (updates) {
-      // After the reply, as ovsdb-server sends it.
-      queueMicrotask(() => this.sendUpdates(monitor, hosted, updates));
-    }
+    // Before the reply, as ovsdb-server sends them.
+    if (updates) this.sendUpdates(monitor, hosted, updates);
     return {};
   }
 
@@ -283,7 +282,7 @@ export class Session implements LockHolder {
   // ---- locks ----------------------------------------------------------------------
 
   private lockName(params: Json[], method: string): string {
-    if (params.length !== 1 || typeof params[0] !== 'string') throw syntaxError(params, `${method} request params must be a single lock name`);
+    if (params.length !== 1 || typeof params[0] !== 'string') throw syntaxError(params, `${method} request params must be <id>`);
     return params[0];
   }
 
@@ -307,5 +306,5 @@ export class Session implements LockHolder {
   }
 }
 
-/** The request named a method the server does not have. */
-class UnknownMethod extends Error {}
+/** An error replied as a bare string ("unknown method", "unknown monitor"), as ovsdb-server does. */
+class PlainError extends Error {}
