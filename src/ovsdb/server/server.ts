@@ -437,8 +437,23 @@ export class OvsdbServer {
     const isTcp = name.startsWith('ptcp:') || name.startsWith('tcp:');
     const probe = probeMs ?? (isTcp ? this.probeIntervalMs : 0);
     if (isPassiveStreamName(name)) {
-      const listener = await PassiveStream.open(name, (socket) => this.accept(socket, probe), { defaultPort: OVSDB_PORT });
-      return { close: () => listener.close(), port: listener.port };
+      // Removing a remote also drops the clients that came through it, as ovsdb-server does.
+      const accepted = new Set<Session>();
+      const listener = await PassiveStream.open(name, (socket) => {
+        const session = this.accept(socket, probe);
+        accepted.add(session);
+        socket.once('close', () => accepted.delete(session));
+      }, { defaultPort: OVSDB_PORT });
+      return {
+        close: async () => {
+          for (const session of accepted) {
+            session.channel.close();
+            session.close();
+          }
+          await listener.close();
+        },
+        port: listener.port,
+      };
     }
     parseActiveStream(name, { defaultPort: OVSDB_PORT });
     const jsonrpc = JsonrpcSession.open(name, { defaultPort: OVSDB_PORT, probeIntervalMs: probe, maxMessageSize: this.maxMessageSize });
