@@ -108,13 +108,23 @@ function sentAsDiff(column: ColumnSchema): boolean {
 }
 
 export class Monitor {
+  /**
+   * Monitors with the same key produce the same updates for a commit, so
+   * the server computes them once (clients of one program usually ask alike).
+   * Changed by monitor_cond_change.
+   */
+  sharingKey: string;
+
   constructor(
     /** The client's monitor id (any JSON value). */
     public id: Json,
     readonly version: MonitorVersion,
     readonly dbName: string,
     readonly tables: ReadonlyMap<string, TableMonitor>,
-  ) {}
+    requests: Json,
+  ) {
+    this.sharingKey = `${version}${jsonToString(requests)}`;
+  }
 
   /**
    * Parses the <monitor-requests> object of a monitor request. Throws
@@ -154,7 +164,7 @@ export class Monitor {
       }
       tables.set(name, { table, columns, select: select ?? parseSelect(undefined), where });
     }
-    return new Monitor(id, version, schema.name, tables);
+    return new Monitor(id, version, schema.name, tables, requests);
   }
 
   /** The row as this monitor sends it: all monitored columns (v1) or those not at their default. */
@@ -277,6 +287,8 @@ export class Monitor {
       tm.where = where;
       if (Object.keys(tableUpdates).length) updates[name] = tableUpdates;
     }
+    // The conditions now differ from those of monitors that were made alike.
+    this.sharingKey = `${this.sharingKey}|changed ${jsonToString(requests)}`;
     return Object.keys(updates).length ? updates : null;
   }
 }

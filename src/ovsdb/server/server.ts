@@ -244,8 +244,13 @@ export class OvsdbServer {
   commit(hosted: HostedDatabase, commit: CommitRecord): Promise<void> {
     hosted.remember(commit);
     const changes = changeSetFromCommit(commit);
+    const computed = new Map<string, JsonObject | null>();
     for (const [monitor, session] of hosted.monitors) {
-      const updates = monitor.updates(changes);
+      let updates = computed.get(monitor.sharingKey);
+      if (updates === undefined) {
+        updates = monitor.updates(changes);
+        computed.set(monitor.sharingKey, updates);
+      }
       if (updates) session.sendUpdates(monitor, hosted, updates);
     }
     if (hosted.file) {
