@@ -13,6 +13,11 @@
 // backlog), and one whose queue still grows past maxBacklogSize (monitor
 // updates caused by other clients) is dropped. A request larger than
 // maxMessageSize closes its connection.
+//
+// TODO(#4): clustered and relay databases, replication, TLS remotes, status
+// written back to Manager rows (is_connected, status), add-db/remove-db (and
+// with them what set_db_change_aware changes), and flow control for the
+// clients of active (unix:, tcp:) remotes, whose backlog is not measured.
 
 import { readFile } from 'node:fs/promises';
 import type net from 'node:net';
