@@ -249,14 +249,16 @@ export class OvsdbServer {
   commit(hosted: HostedDatabase, commit: CommitRecord): Promise<void> {
     hosted.remember(commit);
     const changes = changeSetFromCommit(commit);
-    const computed = new Map<string, JsonObject | null>();
+    // Monitors that asked alike share the updates and their JSON text.
+    const computed = new Map<string, { updates: JsonObject; text: string } | null>();
     for (const [monitor, session] of hosted.monitors) {
-      let updates = computed.get(monitor.sharingKey);
-      if (updates === undefined) {
-        updates = monitor.updates(changes);
-        computed.set(monitor.sharingKey, updates);
+      let shared = computed.get(monitor.sharingKey);
+      if (shared === undefined) {
+        const updates = monitor.updates(changes);
+        shared = updates ? { updates, text: JSON.stringify(updates) } : null;
+        computed.set(monitor.sharingKey, shared);
       }
-      if (updates) session.sendUpdates(monitor, hosted, updates);
+      if (shared) session.sendUpdatesText(monitor, hosted, shared.updates, shared.text);
     }
     if (hosted.file) {
       const write = hosted.file.append(commit);
@@ -495,19 +497,27 @@ export class OvsdbServer {
     const name = socket.remoteAddress ? `tcp:${socket.remoteAddress}:${socket.remotePort}` : 'unix';
     const connection = new JsonrpcConnection(socket, { name, maxMessageSize: this.maxMessageSize, answerEcho: true });
     let paused = false;
+    const pauseIfBehind = (): void => {
+      if (paused || connection.backlogSize <= PAUSE_BACKLOG_SIZE) return;
+      paused = true;
+      socket.pause();
+      socket.once('drain', () => {
+        paused = false;
+        socket.resume();
+      });
+    };
     const channel: SessionChannel = {
       name,
       send: (message: JsonrpcMessage) => {
         const sent = connection.send(message);
-        if (!paused && connection.backlogSize > PAUSE_BACKLOG_SIZE) {
-          paused = true;
-          socket.pause();
-          socket.once('drain', () => {
-            paused = false;
-            socket.resume();
-          });
-        }
+        pauseIfBehind();
         return sent;
+      },
+      sendText: (text: string) => {
+        if (!connection.isOpen) return false;
+        socket.write(text);
+        pauseIfBehind();
+        return true;
       },
       backlogSize: () => connection.backlogSize,
       close: () => {

@@ -26,6 +26,11 @@ export interface SessionChannel {
   readonly name: string;
   /** Queues a message; false if the connection is gone. */
   send(message: JsonrpcMessage): boolean;
+  /**
+   * Queues a message already in wire form (one JSON-RPC object), so that a
+   * notification shared by many clients is serialised once. Optional.
+   */
+  sendText?(text: string): boolean;
   /** Bytes queued towards the client and not yet taken by the kernel. */
   backlogSize(): number;
   close(): void;
@@ -60,6 +65,10 @@ export class Session implements LockHolder {
   send(message: JsonrpcMessage): void {
     if (this.closed) return;
     this.channel.send(message);
+    this.checkBacklog();
+  }
+
+  private checkBacklog(): void {
     const backlog = this.channel.backlogSize();
     if (backlog > this.server.maxBacklogSize) {
       log.warn(`${this.channel.name}: disconnecting: ${backlog} bytes queued for a client that does not read (limit ${this.server.maxBacklogSize})`);
@@ -270,6 +279,22 @@ export class Session implements LockHolder {
     // Before the reply, as ovsdb-server sends them.
     if (updates) this.sendUpdates(monitor, hosted, updates);
     return {};
+  }
+
+  /**
+   * Sends one monitor's updates given as JSON text (`updatesText`, shared by
+   * monitors that asked alike), or as a value where the channel cannot take text.
+   */
+  sendUpdatesText(monitor: Monitor, hosted: HostedDatabase, updates: Json, updatesText: string): void {
+    if (this.closed) return;
+    if (!this.channel.sendText) {
+      this.sendUpdates(monitor, hosted, updates);
+      return;
+    }
+    const method = monitor.version === 1 ? 'update' : monitor.version === 2 ? 'update2' : 'update3';
+    const txnId = monitor.version === 3 ? `${JSON.stringify(hosted.lastTxnId)},` : '';
+    this.channel.sendText(`{"id":null,"method":"${method}","params":[${JSON.stringify(monitor.id)},${txnId}${updatesText}]}`);
+    this.checkBacklog();
   }
 
   /** Sends one monitor's updates in the monitor's notification format. */
