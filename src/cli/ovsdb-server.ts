@@ -15,7 +15,7 @@ import {
 } from '../lib/daemon.js';
 import { daemonRegisterCommands } from '../lib/daemon-unixctl.js';
 import { ensureDefaultDaemonDirs, ovsDbdir, ovsRundir } from '../lib/dirs.js';
-import { ENOENT, ovsStrerror } from '../lib/errno.js';
+import { ENOENT, errnoFromName, ovsStrerror } from '../lib/errno.js';
 import { ErrnoError, ParseError } from '../lib/errors.js';
 import { memoryRegisterCommands, memoryStart } from '../lib/memory.js';
 import { UnixctlServer } from '../lib/unixctl.js';
@@ -136,6 +136,17 @@ export function parseOvsdbServerArgs(args: string[]): { config: OvsdbServerConfi
   return { config, logFile: logging.logFile };
 }
 
+/**
+ * A storage error's message with the system error worded as Open vSwitch
+ * words it: "open failed (No such file or directory)", not Node's
+ * "(ENOENT: no such file or directory, open '...')".
+ */
+function withOvsErrnoText(error: OvsdbError): string {
+  const errno = errnoFromName((error.cause as NodeJS.ErrnoException | undefined)?.code ?? '');
+  if (errno === undefined) return error.message;
+  return error.message.replace(/\((E[A-Z]+): [^)]*\)$/, `(${ovsStrerror(errno)})`);
+}
+
 function registerServerCommands(server: OvsdbServer): void {
   unixctlCommandRegister('ovsdb-server/list-dbs', '', 0, 0, () => server.databaseNames().map((name) => `${name}\n`).join(''));
   unixctlCommandRegister('ovsdb-server/list-remotes', '', 0, 0, () => server.listRemotes().map((name) => `${name}\n`).join(''));
@@ -185,7 +196,7 @@ export async function run(args: string[]): Promise<number> {
       try {
         await server.addDatabaseFile(path);
       } catch (error) {
-        if (error instanceof OvsdbError) throw new DaemonError(error.message);
+        if (error instanceof OvsdbError) throw new DaemonError(withOvsErrnoText(error));
         throw error;
       }
     }
