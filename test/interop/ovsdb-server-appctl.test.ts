@@ -60,3 +60,34 @@ test('ovs-appctl -t ovsdb-server gets the same answers from ovs-ts as from the r
   const [real, ours] = await Promise.all([runAll('real'), runAll('ours')]);
   assert.deepEqual(ours, real);
 });
+
+/** Sets a manager through ovs-vsctl and reaches the server on the TCP port it names. */
+async function managerRemote(kind: ServerKind, port: number): Promise<string[]> {
+  const server = await startServer(kind, VSWITCH_SCHEMA, { init: true, extraArgs: ['--remote=db:Open_vSwitch,Open_vSwitch,manager_options'] });
+  try {
+    const outputs: string[] = [];
+    const tcp = `tcp:127.0.0.1:${port}`;
+    const client = (args: string[]): Promise<string> => new Promise((resolve) => {
+      execFile('ovsdb-client', ['--timeout=5', ...args], { env: server.env }, (error, stdout) => resolve(`${error ? 'failed' : 'ok'}\n${stdout}`));
+    });
+    outputs.push(await client(['list-dbs', tcp]));
+    await server.run('ovs-vsctl', ['--no-wait', 'set-manager', `ptcp:${port}:127.0.0.1`]);
+    await new Promise((r) => setTimeout(r, 300));
+    outputs.push(await client(['list-dbs', tcp]));
+    outputs.push(await client(['transact', tcp, '["Open_vSwitch",{"op":"select","table":"Manager","where":[],"columns":["target"]}]']));
+    await server.run('ovs-vsctl', ['--no-wait', 'del-manager']);
+    await new Promise((r) => setTimeout(r, 300));
+    outputs.push(await client(['list-dbs', tcp]));
+    return outputs;
+  } finally {
+    await server.stop();
+  }
+}
+
+test('a manager set with ovs-vsctl opens a TCP remote on ovs-ts as on the real server', { skip: missing ?? false, timeout: 60_000 }, async () => {
+  const port = 20000 + Math.floor(Math.random() * 20000);
+  const real = await managerRemote('real', port);
+  const ours = await managerRemote('ours', port);
+  assert.deepEqual(ours, real);
+  assert.match(ours[1], /Open_vSwitch/);
+});
