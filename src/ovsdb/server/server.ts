@@ -326,7 +326,16 @@ export class OvsdbServer {
         for (const trigger of [...hosted.triggers]) {
           if (!hosted.triggers.includes(trigger)) continue;
           const before = hosted.lastTxnId;
-          if (trigger.session.runTrigger(trigger)) {
+          let done: boolean;
+          try {
+            done = trigger.session.runTrigger(trigger);
+          } catch (error) {
+            // A bug in one held transaction must not fail the commit that woke it.
+            log.err(`${trigger.session.channel.name}: held transaction failed: ${error instanceof Error ? error.stack ?? error.message : String(error)}`);
+            trigger.session.send({ type: 'error', error: { error: 'internal error', details: String(error) }, id: trigger.id });
+            done = true;
+          }
+          if (done) {
             this.removeTrigger(trigger);
             if (hosted.lastTxnId !== before) again = true;
           }
