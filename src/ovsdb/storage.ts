@@ -81,7 +81,7 @@ export interface OpenOptions extends CompactionOptions {
 // Record contents
 
 /** The stored difference from `before` to `after`: symmetric difference of sets, or the map difference described above. */
-function datumDiff(before: Datum, after: Datum): Datum {
+export function datumDiff(before: Datum, after: Datum): Datum {
   const keys: Atom[] = [];
   const values: Atom[] = [];
   const isMap = after.values !== undefined;
@@ -380,7 +380,9 @@ export class DatabaseFile {
 
   private kick(): void {
     if (this.writing) return;
-    this.writing = this.drain().finally(() => {
+    // Start on the next turn of the event loop, so that the commits of every
+    // request that arrived together share the first write and sync.
+    this.writing = new Promise<void>((resolve) => setImmediate(resolve)).then(() => this.drain()).finally(() => {
       this.writing = null;
       if (this.queue.length || this.compactRequests.length) this.kick();
     });

@@ -158,6 +158,11 @@ class Txn implements SymbolTable {
     return view;
   }
 
+  /** The table's view if this transaction has touched it (no view is made). */
+  peek(table: string): TableView | undefined {
+    return this.views.get(table);
+  }
+
   touched(): TableView[] {
     return [...this.views.values()];
   }
@@ -414,8 +419,20 @@ function describeIndexRow(txn: Txn, table: TableSchema, index: readonly string[]
   return "existed in the database before this transaction, which modified some of the row's columns but not any columns in this index";
 }
 
+/** weakColumns() per table schema, since every commit asks for every table. */
+const weakColumnsCache = new WeakMap<TableSchema, { column: ColumnSchema; targets: string[] }[]>();
+
 /** Columns of `table` holding weak references, with the tables they point to. */
 function weakColumns(table: TableSchema): { column: ColumnSchema; targets: string[] }[] {
+  let cached = weakColumnsCache.get(table);
+  if (!cached) {
+    cached = findWeakColumns(table);
+    weakColumnsCache.set(table, cached);
+  }
+  return cached;
+}
+
+function findWeakColumns(table: TableSchema): { column: ColumnSchema; targets: string[] }[] {
   const found: { column: ColumnSchema; targets: string[] }[] = [];
   for (const column of table.columns.values()) {
     const targets = [column.type.key, column.type.value]
@@ -519,6 +536,8 @@ function precommit(txn: Txn): void {
     const weak = weakColumns(table);
     if (weak.length === 0) continue;
     const scanAll = weak.some(({ targets }) => targets.some((target) => lostRows.has(target)));
+    // A table this transaction did not touch has no changed rows to check.
+    if (!scanAll && !txn.peek(table.name)) continue;
     const view = txn.rows(table.name);
     const rows = scanAll ? [...view.values()] : [...view.changes.values()].filter((row): row is Row => row !== null);
     for (const row of rows) {
@@ -579,7 +598,8 @@ function precommit(txn: Txn): void {
 function buildCommit(txn: Txn): CommitRecord {
   const tables = new Map<string, RowChange[]>();
   for (const name of txn.db.schema.tables.keys()) {
-    const view = txn.rows(name);
+    const view = txn.peek(name);
+    if (!view) continue;
     const changes: RowChange[] = [];
     for (const [uuid, row] of view.changes) {
       const before = view.original.get(uuid) ?? null;
