@@ -328,3 +328,16 @@ test('findOverlap() finds a same-priority rule that some packet could match too'
   cls.removeInVersion(a, 3);
   assert.equal(cls.findOverlap(parseMatch('tcp'), 10, 3), null);
 });
+
+test('conjunction clauses count only above the best ordinary match, not at its priority', () => {
+  const cls = new Classifier<string>();
+  cls.insert(rule('ip,ip_src=10.0.0.1', 100, [{ id: 1, clause: 1, nClauses: 2 }]));
+  cls.insert(rule('ip,ip_dst=10.0.0.2', 100, [{ id: 1, clause: 2, nClauses: 2 }]));
+  cls.insert(rule('conj_id=1', 200));
+  const ordinary = rule('ip', 100);
+  cls.insert(ordinary);
+  const key = packet('ip,ip_src=10.0.0.1,ip_dst=10.0.0.2');
+  assert.equal(cls.lookup(key, 0), ordinary);
+  cls.remove(ordinary);
+  assert.equal(cls.lookup(key, 0)?.data, 'conj_id=1 @200');
+});
