@@ -15,19 +15,26 @@ import { Subtable } from './subtable.js';
 import { PrefixTrie, prefixMask } from './trie.js';
 
 /** Fields that may get a prefix trie (the Flow_Table `prefixes` column), with their words. */
-export const PREFIX_FIELDS: ReadonlyMap<string, { readonly word: number; readonly words: number }> = new Map([
-  ['tun_id', { word: L.TUN_ID_HI, words: 2 }],
-  ['tun_src', { word: L.TUN_IPV4_SRC, words: 1 }],
-  ['tun_dst', { word: L.TUN_IPV4_DST, words: 1 }],
-  ['tun_ipv6_src', { word: L.TUN_IPV6_SRC, words: 4 }],
-  ['tun_ipv6_dst', { word: L.TUN_IPV6_DST, words: 4 }],
-  ['nw_src', { word: L.NW_SRC, words: 1 }],
-  ['ip_src', { word: L.NW_SRC, words: 1 }],
-  ['nw_dst', { word: L.NW_DST, words: 1 }],
-  ['ip_dst', { word: L.NW_DST, words: 1 }],
-  ['ipv6_src', { word: L.IPV6_SRC, words: 4 }],
-  ['ipv6_dst', { word: L.IPV6_DST, words: 4 }],
-]);
+/**
+ * Fields that may get a prefix trie (the Flow_Table `prefixes` column), with
+ * their words and the Ethertype a packet needs for the trie to be consulted
+ * (0: any). As in Open vSwitch, an ARP packet does not use the nw_dst trie
+ * even though arp_tpa shares its word: the stages decide for it instead.
+ */
+export const PREFIX_FIELDS: ReadonlyMap<string, { readonly word: number; readonly words: number; readonly dlType: number }> =
+  new Map([
+    ['tun_id', { word: L.TUN_ID_HI, words: 2, dlType: 0 }],
+    ['tun_src', { word: L.TUN_IPV4_SRC, words: 1, dlType: 0 }],
+    ['tun_dst', { word: L.TUN_IPV4_DST, words: 1, dlType: 0 }],
+    ['tun_ipv6_src', { word: L.TUN_IPV6_SRC, words: 4, dlType: 0 }],
+    ['tun_ipv6_dst', { word: L.TUN_IPV6_DST, words: 4, dlType: 0 }],
+    ['nw_src', { word: L.NW_SRC, words: 1, dlType: 0x0800 }],
+    ['ip_src', { word: L.NW_SRC, words: 1, dlType: 0x0800 }],
+    ['nw_dst', { word: L.NW_DST, words: 1, dlType: 0x0800 }],
+    ['ip_dst', { word: L.NW_DST, words: 1, dlType: 0x0800 }],
+    ['ipv6_src', { word: L.IPV6_SRC, words: 4, dlType: 0x86dd }],
+    ['ipv6_dst', { word: L.IPV6_DST, words: 4, dlType: 0x86dd }],
+  ]);
 
 /** At most this many prefix tries per classifier, as Open vSwitch. */
 export const MAX_PREFIX_FIELDS = 3;
@@ -60,6 +67,8 @@ interface TrieSlot {
   readonly word: number;
   readonly words: number;
   readonly stage: number;
+  /** Ethertype the packet must have for the trie to be used (0: any). */
+  readonly dlType: number;
   readonly trie: PrefixTrie;
   /** Lookup serial for which trie.lookup() ran. */
   serial: number;
@@ -96,6 +105,7 @@ export class Classifier<T = unknown> {
   // Lookup scratch: nothing is allocated per lookup once these have grown.
   private serial = 0;
   private readonly scratchWildcards = new Uint32Array(L.KEY_WORDS);
+  private readonly portsScratch = new Uint32Array(1);
   private soft: ClsRule<T>[] = [];
   private softCount = 0;
 
@@ -138,7 +148,7 @@ export class Classifier<T = unknown> {
       if (!field) throw new RangeError(`${name}: not a field that can have a prefix trie`);
       if (tries.some((t) => t.word === field.word)) throw new RangeError(`${name}: prefix field given twice`);
       tries.push({
-        name, word: field.word, words: field.words, stage: STAGE_OF_WORD[field.word],
+        name, word: field.word, words: field.words, stage: STAGE_OF_WORD[field.word], dlType: field.dlType,
         trie: new PrefixTrie(field.words), serial: -1,
       });
     }
@@ -212,6 +222,7 @@ export class Classifier<T = unknown> {
       prev.next = rule;
     }
     this.trieUpdate(st, rule, +1);
+    st.indexPorts(rule, +1);
     if (st.addPriority(rule.priority)) this.raiseSubtable(st);
     this.ruleCount++;
   }
@@ -235,6 +246,7 @@ export class Classifier<T = unknown> {
     }
     st.indexRule(rule, -1);
     this.trieUpdate(st, rule, -1);
+    st.indexPorts(rule, -1);
     rule.next = null;
     rule.subtable = null;
     this.ruleCount--;
@@ -436,8 +448,22 @@ export class Classifier<T = unknown> {
         return null;
       }
     }
-    for (let k = 0; k < j; k++) wc[words[k]] |= maskValues[k];
-    return st.findKey(hashFinish(hash, j), key);
+    const found = st.findKey(hashFinish(hash, j), key);
+    if (found !== null || st.portsTrie === null) {
+      for (let k = 0; k < j; k++) wc[words[k]] |= maskValues[k];
+      return found;
+    }
+    // A miss with ports in the last stage: every other field as examined,
+    // but of the ports only the bits that tell them from every rule's.
+    for (let k = 0; k < j; k++) if (k !== st.tpSrcIndex && k !== st.tpDstIndex) wc[words[k]] |= maskValues[k];
+    const trie = st.portsTrie;
+    this.portsScratch[0] = ((key[L.TP_SRC] & 0xffff) << 16 | (key[L.TP_DST] & 0xffff)) & st.portsMask;
+    trie.lookup(this.portsScratch, 0);
+    const bits = trie.hasLength(st.portsLength) ? 32 : trie.checkBits;
+    const portsWc = prefixMask(bits) & st.portsMask;
+    wc[L.TP_SRC] |= portsWc >>> 16;
+    wc[L.TP_DST] |= portsWc & 0xffff;
+    return null;
   }
 
   /**
@@ -450,6 +476,8 @@ export class Classifier<T = unknown> {
     for (let t = 0; t < tries.length; t++) {
       if (st.trieStagePositions[t] !== s) continue;
       const slot = tries[t];
+      // Skipping the trie is always safe: it only rules out what the stages would.
+      if (slot.dlType !== 0 && key[L.DL_TYPE] !== slot.dlType) continue;
       const trie = slot.trie;
       if (slot.serial !== this.serial) {
         trie.lookup(key, slot.word);

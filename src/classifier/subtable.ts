@@ -6,9 +6,17 @@
 // lookup can stop at the first stage that no rule agrees with.
 
 import { hashAdd, hashFinish } from '../lib/hash.js';
-import { KEY_WORDS } from '../flow/layout.js';
+import { KEY_WORDS, TP_DST, TP_SRC } from '../flow/layout.js';
 import type { ClsRule } from './rule.js';
 import { STAGE_OF_WORD } from './stages.js';
+import { PrefixTrie } from './trie.js';
+
+const PORTS_SCRATCH = new Uint32Array(1);
+
+/** Trailing zero bits of a nonzero word. */
+function ctz32(x: number): number {
+  return 31 - Math.clz32(x & -x);
+}
 
 /** Hash set of 32-bit hashes with a count each (a stage index). */
 export class HashCounts {
@@ -98,6 +106,20 @@ export class Subtable {
   trieStagePositions: Int32Array = new Int32Array(0);
   hasTries = false;
 
+  /**
+   * Ports trie: when the mask has transport ports, the rules' ports as one
+   * 32-bit value (tp_src << 16 | tp_dst, masked), so that a miss in the
+   * last stage needs only as many port bits as tell this packet's ports from
+   * every rule's. Null without ports. portsMask is the combined mask and
+   * portsLength the trie prefix length (up to its last set bit).
+   */
+  readonly portsTrie: PrefixTrie | null;
+  readonly portsMask: number;
+  readonly portsLength: number;
+  /** Positions in `words` of tp_src and tp_dst (-1 when not matched). */
+  readonly tpSrcIndex: number;
+  readonly tpDstIndex: number;
+
   /** Highest priority of any rule here (visible or not). */
   maxPriority = -Infinity;
   /** Rules per priority, to keep maxPriority without a scan. */
@@ -127,6 +149,26 @@ export class Subtable {
     this.stageNumbers = Int32Array.from(numbers);
     this.stageIndexes = [];
     for (let s = 0; s + 1 < ends.length; s++) this.stageIndexes.push(new HashCounts());
+    this.tpSrcIndex = words.indexOf(TP_SRC);
+    this.tpDstIndex = words.indexOf(TP_DST);
+    this.portsMask = ((this.mask[TP_SRC] & 0xffff) << 16 | (this.mask[TP_DST] & 0xffff)) >>> 0;
+    this.portsLength = this.portsMask === 0 ? 0 : 32 - ctz32(this.portsMask);
+    this.portsTrie = this.portsMask === 0 ? null : new PrefixTrie(1);
+  }
+
+  /** A rule's (or a masked packet's) ports as the ports trie keeps them. */
+  portsOf(values: ArrayLike<number>): number {
+    const src = this.tpSrcIndex < 0 ? 0 : values[this.tpSrcIndex] & 0xffff;
+    const dst = this.tpDstIndex < 0 ? 0 : values[this.tpDstIndex] & 0xffff;
+    return ((src << 16) | dst) >>> 0;
+  }
+
+  /** Adds (delta > 0) or removes a rule's ports in the ports trie. */
+  indexPorts(rule: ClsRule<unknown>, delta: number): void {
+    if (this.portsTrie === null) return;
+    PORTS_SCRATCH[0] = this.portsOf(rule.values);
+    if (delta > 0) this.portsTrie.insert(PORTS_SCRATCH, 0, this.portsLength);
+    else this.portsTrie.remove(PORTS_SCRATCH, 0, this.portsLength);
   }
 
   /**
