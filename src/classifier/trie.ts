@@ -6,33 +6,18 @@
 // and skipping it needs only those bits un-wildcarded (docs/classifier.md).
 // Path-compressed binary trie; values are 1, 2 or 4 big-endian words.
 
-/**
- * A node: the prefix of its first `length` bits (the rest zero), how many
- * rules end exactly here, and the subtrees by the next bit.
- */
-class TrieNode {
-  length: number;
-  w0: number;
-  w1: number;
-  w2: number;
-  w3: number;
-  /** Rules whose prefix is exactly this node's. */
-  count = 0;
-  zero: TrieNode | null = null;
-  one: TrieNode | null = null;
-
-  constructor(length: number, w0: number, w1: number, w2: number, w3: number) {
-    this.length = length;
-    this.w0 = w0;
-    this.w1 = w1;
-    this.w2 = w2;
-    this.w3 = w3;
-  }
-}
-
-function nodeWord(node: TrieNode, index: number): number {
-  return index === 0 ? node.w0 : index === 1 ? node.w1 : index === 2 ? node.w2 : node.w3;
-}
+// Nodes live in one Int32Array, STRIDE words each, so that a step of the
+// walk reads one cache line (objects would box the 32-bit prefix words).
+const STRIDE = 8;
+/** Prefix length of the node (bits from the root). */
+const LENGTH = 0;
+/** Rules whose prefix is exactly this node's. */
+const COUNT = 1;
+/** Child node indexes by the next bit (0: none; node 0 is the root, never a child). */
+const ZERO = 2;
+const ONE = 3;
+/** The prefix, big-endian words, zero past LENGTH bits. */
+const WORDS = 4;
 
 /** The first `bits` bits of a word set (bits 0..32, most significant first). */
 export function prefixMask(bits: number): number {
@@ -44,30 +29,10 @@ function bitAt(words: ArrayLike<number>, offset: number, index: number): number 
   return (words[offset + (index >>> 5)] >>> (31 - (index & 31))) & 1;
 }
 
-/** First bit in [from, to) where `words` (at `offset`) and the node's prefix differ, or -1. */
-function firstDifference(words: ArrayLike<number>, offset: number, node: TrieNode, from: number, to: number): number {
-  for (let w = from >>> 5; w <= (to - 1) >>> 5; w++) {
-    const base = w << 5;
-    const lo = from > base ? from - base : 0;
-    const hi = to < base + 32 ? to - base : 32;
-    const mask = (prefixMask(hi) & ~prefixMask(lo)) >>> 0;
-    const diff = ((words[offset + w] ^ nodeWord(node, w)) & mask) >>> 0;
-    if (diff !== 0) return base + Math.clz32(diff);
-  }
-  return -1;
-}
-
-function makeNode(words: ArrayLike<number>, offset: number, length: number, wordCount: number): TrieNode {
-  const v = [0, 0, 0, 0];
-  for (let i = 0; i < wordCount; i++) v[i] = (words[offset + i] & prefixMask(length - i * 32)) >>> 0;
-  return new TrieNode(length, v[0], v[1], v[2], v[3]);
-}
-
 export class PrefixTrie {
   /** Words in a value: 1 (IPv4), 2 (tun_id) or 4 (IPv6). */
   readonly wordCount: number;
   readonly bits: number;
-  private readonly root = new TrieNode(0, 0, 0, 0, 0);
   /** Prefixes stored (with multiplicity). */
   size = 0;
 
@@ -83,79 +48,132 @@ export class PrefixTrie {
     this.matchLengths = new Uint32Array(wordCount + 1);
   }
 
+  private nodes = new Int32Array(STRIDE * 16);
+  /** Nodes handed out (node 0 is the root). */
+  private nodeCount = 1;
+  private readonly freeNodes: number[] = [];
+
+  private allocate(): number {
+    let n = this.freeNodes.pop();
+    if (n === undefined) {
+      n = this.nodeCount++;
+      if (n * STRIDE >= this.nodes.length) {
+        const grown = new Int32Array(this.nodes.length * 2);
+        grown.set(this.nodes);
+        this.nodes = grown;
+      }
+    }
+    this.nodes.fill(0, n * STRIDE, n * STRIDE + STRIDE);
+    return n;
+  }
+
+  /** A new node holding the first `length` bits of words[offset..]. */
+  private makeNode(words: ArrayLike<number>, offset: number, length: number): number {
+    const n = this.allocate();
+    const base = n * STRIDE;
+    this.nodes[base + LENGTH] = length;
+    for (let i = 0; i < this.wordCount; i++) this.nodes[base + WORDS + i] = words[offset + i] & prefixMask(length - i * 32);
+    return n;
+  }
+
+  private child(node: number, bit: number): number {
+    return this.nodes[node * STRIDE + (bit ? ONE : ZERO)];
+  }
+
+  private setChild(node: number, bit: number, child: number): void {
+    this.nodes[node * STRIDE + (bit ? ONE : ZERO)] = child;
+  }
+
+  /** First bit in [from, to) where words[offset..] and the node's prefix differ, or -1. */
+  private firstDifference(words: ArrayLike<number>, offset: number, node: number, from: number, to: number): number {
+    const base = node * STRIDE + WORDS;
+    for (let w = from >>> 5; w <= (to - 1) >>> 5; w++) {
+      const first = w << 5;
+      const lo = from > first ? from - first : 0;
+      const hi = to < first + 32 ? to - first : 32;
+      const mask = prefixMask(hi) & ~prefixMask(lo);
+      const diff = (words[offset + w] ^ this.nodes[base + w]) & mask;
+      if (diff !== 0) return first + Math.clz32(diff);
+    }
+    return -1;
+  }
+
   /** Adds one rule's prefix: the first `length` (1..bits) bits of words[offset..]. */
   insert(words: ArrayLike<number>, offset: number, length: number): void {
     if (length < 1 || length > this.bits) throw new RangeError(`prefix length ${length} out of range`);
     this.size++;
-    let node = this.root;
+    const nodes = (): Int32Array => this.nodes; // allocate() may replace the array
+    let node = 0;
     let depth = 0;
     for (;;) {
       if (depth === length) {
-        node.count++;
+        nodes()[node * STRIDE + COUNT]++;
         return;
       }
       const bit = bitAt(words, offset, depth);
-      const child = bit ? node.one : node.zero;
-      if (child === null) {
-        const leaf = makeNode(words, offset, length, this.wordCount);
-        leaf.count = 1;
-        if (bit) node.one = leaf;
-        else node.zero = leaf;
+      const child = this.child(node, bit);
+      if (child === 0) {
+        const leaf = this.makeNode(words, offset, length);
+        nodes()[leaf * STRIDE + COUNT] = 1;
+        this.setChild(node, bit, leaf);
         return;
       }
-      const end = child.length < length ? child.length : length;
-      const diff = firstDifference(words, offset, child, depth, end);
-      if (diff < 0 && child.length <= length) {
+      const childLength = nodes()[child * STRIDE + LENGTH];
+      const end = childLength < length ? childLength : length;
+      const diff = this.firstDifference(words, offset, child, depth, end);
+      if (diff < 0 && childLength <= length) {
         node = child;
-        depth = child.length;
+        depth = childLength;
         continue;
       }
       // Split the edge to `child` at `at`: the new prefix ends there, or it
       // branches off there.
       const at = diff < 0 ? length : diff;
-      const childWords = [child.w0, child.w1, child.w2, child.w3];
-      const middle = makeNode(childWords, 0, at, this.wordCount);
-      if (bitAt(childWords, 0, at)) middle.one = child;
-      else middle.zero = child;
+      const childWords = nodes().slice(child * STRIDE + WORDS, child * STRIDE + WORDS + 4);
+      const middle = this.makeNode(childWords, 0, at);
+      this.setChild(middle, bitAt(childWords, 0, at), child);
       if (at === length) {
-        middle.count = 1;
+        nodes()[middle * STRIDE + COUNT] = 1;
       } else {
-        const leaf = makeNode(words, offset, length, this.wordCount);
-        leaf.count = 1;
-        if (bitAt(words, offset, at)) middle.one = leaf;
-        else middle.zero = leaf;
+        const leaf = this.makeNode(words, offset, length);
+        nodes()[leaf * STRIDE + COUNT] = 1;
+        this.setChild(middle, bitAt(words, offset, at), leaf);
       }
-      if (bit) node.one = middle;
-      else node.zero = middle;
+      this.setChild(node, bit, middle);
       return;
     }
   }
 
   /** Removes one rule's prefix added by insert(); false when it was not there. */
   remove(words: ArrayLike<number>, offset: number, length: number): boolean {
-    const path: TrieNode[] = [this.root];
-    let node = this.root;
+    const nodes = this.nodes;
+    const path: number[] = [0];
+    let node = 0;
     let depth = 0;
     while (depth < length) {
-      const child = bitAt(words, offset, depth) ? node.one : node.zero;
-      if (child === null || child.length > length) return false;
-      if (firstDifference(words, offset, child, depth, child.length) >= 0) return false;
+      const child = this.child(node, bitAt(words, offset, depth));
+      if (child === 0) return false;
+      const childLength = nodes[child * STRIDE + LENGTH];
+      if (childLength > length || this.firstDifference(words, offset, child, depth, childLength) >= 0) return false;
       node = child;
-      depth = child.length;
+      depth = childLength;
       path.push(node);
     }
-    if (node === this.root || node.count === 0) return false;
-    node.count--;
+    if (node === 0 || nodes[node * STRIDE + COUNT] === 0) return false;
+    nodes[node * STRIDE + COUNT]--;
     this.size--;
-    // Prune: a node that ends no prefix needs at least two children to stay.
+    // Prune: a node that ends no prefix needs two children to stay.
     for (let i = path.length - 1; i > 0; i--) {
       const n = path[i];
-      if (n.count > 0 || (n.zero !== null && n.one !== null)) break;
+      const zero = nodes[n * STRIDE + ZERO];
+      const one = nodes[n * STRIDE + ONE];
+      if (nodes[n * STRIDE + COUNT] > 0 || (zero !== 0 && one !== 0)) break;
       const parent = path[i - 1];
-      const replacement = n.zero ?? n.one;
-      if (parent.zero === n) parent.zero = replacement;
-      else parent.one = replacement;
-      if (replacement !== null) break;
+      const replacement = zero !== 0 ? zero : one;
+      if (nodes[parent * STRIDE + ZERO] === n) nodes[parent * STRIDE + ZERO] = replacement;
+      else nodes[parent * STRIDE + ONE] = replacement;
+      this.freeNodes.push(n);
+      if (replacement !== 0) break;
     }
     return true;
   }
@@ -167,26 +185,29 @@ export class PrefixTrie {
   lookup(words: ArrayLike<number>, offset: number): void {
     const lengths = this.matchLengths;
     lengths.fill(0);
-    let node = this.root;
+    const nodes = this.nodes;
+    let node = 0;
     let depth = 0;
     for (;;) {
       if (depth === this.bits) {
         this.checkBits = depth;
         return;
       }
-      const child = bitAt(words, offset, depth) ? node.one : node.zero;
-      if (child === null) {
+      const base = node * STRIDE;
+      const child = nodes[base + ((words[offset + (depth >>> 5)] >>> (31 - (depth & 31))) & 1 ? ONE : ZERO)];
+      if (child === 0) {
         // Bit `depth` decided only if the other branch exists.
-        this.checkBits = node.zero !== null || node.one !== null ? depth + 1 : depth;
+        this.checkBits = nodes[base + ZERO] !== 0 || nodes[base + ONE] !== 0 ? depth + 1 : depth;
         return;
       }
-      const diff = firstDifference(words, offset, child, depth + 1, child.length);
+      const childLength = nodes[child * STRIDE + LENGTH];
+      const diff = this.firstDifference(words, offset, child, depth + 1, childLength);
       if (diff >= 0) {
         this.checkBits = diff + 1;
         return;
       }
-      depth = child.length;
-      if (child.count > 0) lengths[depth >>> 5] |= 1 << (depth & 31);
+      depth = childLength;
+      if (nodes[child * STRIDE + COUNT] > 0) lengths[depth >>> 5] |= 1 << (depth & 31);
       node = child;
     }
   }
