@@ -8,7 +8,7 @@
 
 import * as L from '../flow/layout.js';
 import type { Match } from '../flow/match.js';
-import { hashAdd, hashFinish, hashWords } from '../lib/hash.js';
+import { hashAdd, hashFinish } from '../lib/hash.js';
 import { ClsRule, VERSION_NOT_REMOVED, packedWords } from './rule.js';
 import { STAGE_OF_WORD } from './stages.js';
 import { Subtable } from './subtable.js';
@@ -322,8 +322,9 @@ export class Classifier<T = unknown> {
   }
 
   private maskHash(words: Int32Array, maskValues: Int32Array): number {
-    return hashWords(new Uint32Array(maskValues.buffer, maskValues.byteOffset, maskValues.length),
-      hashWords(new Uint32Array(words.buffer, words.byteOffset, words.length), 0));
+    let hash = 0;
+    for (let i = 0; i < words.length; i++) hash = hashAdd(hashAdd(hash, words[i]), maskValues[i]);
+    return hashFinish(hash, words.length * 8);
   }
 
   private subtableFor(rule: ClsRule<T>): Subtable {

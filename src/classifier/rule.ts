@@ -31,13 +31,17 @@ export interface ClsRuleOptions<T> {
   readonly data?: T;
 }
 
+/** Every key word, ordered by stage and then by word. */
+const STAGE_ORDER: Int32Array = Int32Array.from(
+  Array.from({ length: KEY_WORDS }, (_, w) => w).sort((a, b) => STAGE_OF_WORD[a] - STAGE_OF_WORD[b] || a - b));
+
 /** Words of `mask` that are not zero, ordered by stage and then by word: the packed layout. */
 export function packedWords(mask: Uint32Array): Int32Array {
-  const words: number[] = [];
-  for (let stage = 0; stage < 4; stage++) {
-    for (let w = 0; w < KEY_WORDS; w++) if (mask[w] !== 0 && STAGE_OF_WORD[w] === stage) words.push(w);
-  }
-  return Int32Array.from(words);
+  let n = 0;
+  for (let w = 0; w < KEY_WORDS; w++) if (mask[w] !== 0) n++;
+  const words = new Int32Array(n);
+  for (let i = 0, j = 0; j < n; i++) if (mask[STAGE_ORDER[i]] !== 0) words[j++] = STAGE_ORDER[i];
+  return words;
 }
 
 function checkConjunctions(conjunctions: readonly Conjunction[]): void {
