@@ -1,15 +1,14 @@
-// The classifier: ofproto's OpenFlow table. Tuple space search over
-// subtables (one per mask) kept in descending order of their highest
-// priority, with staged lookup and prefix tries so that lookup() can report
-// in `wildcards` the few key bits its answer depended on: xlate turns those
-// into the datapath megaflow's mask. Rules carry versions so that a bundle
-// of changes becomes visible at once, and conjunction clauses are resolved
+// The classifier: ofproto's OpenFlow tables (ofproto inserts, xlate looks
+// up). Tuple space search over subtables in descending order of priority,
+// with staged lookup and prefix tries so that lookup() reports in
+// `wildcards` the few key bits its answer depended on: the megaflow mask.
+// Versioned rules make a bundle visible at once; conjunction clauses resolve
 // into conj_id lookups. docs/classifier.md tells the whole story.
 
 import * as L from '../flow/layout.js';
 import type { Match } from '../flow/match.js';
 import { hashAdd, hashFinish } from '../lib/hash.js';
-import { ClsRule, VERSION_NOT_REMOVED, packedWords } from './rule.js';
+import { ClsRule, VERSION_NOT_REMOVED } from './rule.js';
 import { STAGE_OF_WORD } from './stages.js';
 import { Subtable } from './subtable.js';
 import { PrefixTrie, prefixMask } from './trie.js';
@@ -659,10 +658,5 @@ export class Classifier<T = unknown> {
       }
     }
     return null;
-  }
-
-  /** The packed words of a mask, for callers that build rules in bulk. */
-  static packedWords(mask: Uint32Array): Int32Array {
-    return packedWords(mask);
   }
 }

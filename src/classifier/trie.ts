@@ -1,10 +1,9 @@
 // A prefix trie over one address field (nw_src, ipv6_dst, tun_id, ...) of
-// every classifier rule whose mask on that field is a CIDR prefix. The
-// classifier asks it, once per lookup, which prefix lengths of rules agree
-// with the packet's address and how many leading address bits that answer
-// depends on; a subtable whose prefix length is not among them cannot match,
-// and skipping it needs only those bits un-wildcarded (docs/classifier.md).
-// Path-compressed binary trie; values are 1, 2 or 4 big-endian words.
+// the classifier rules whose mask there is a CIDR prefix. Once per lookup
+// the classifier asks which prefix lengths agree with the packet's address
+// and how many leading bits decide that; a subtable whose length is missing
+// is skipped with only those bits un-wildcarded. Path-compressed binary
+// trie over 1, 2 or 4 big-endian words (docs/classifier.md).
 
 // Nodes live in one Int32Array, STRIDE words each, so that a step of the
 // walk reads one cache line (objects would box the 32-bit prefix words).
