@@ -439,16 +439,19 @@ export class Classifier<T = unknown> {
     const last = ends.length - 1;
     let hash = 0;
     let j = 0;
+    // The tries are asked only where a stage misses: a stage that some rule
+    // agrees with contains that rule's prefix, which the trie would confirm.
     for (let s = 0; s <= last; s++) {
-      if (st.hasTries && this.trieRulesOut(st, s, key, wc)) return null;
       const end = ends[s];
       for (; j < end; j++) hash = hashAdd(hash, key[words[j]] & maskValues[j]);
       if (s < last && !st.stageIndexes[s].contains(hashFinish(hash, s))) {
+        if (st.hasTries && this.trieRulesOut(st, s, key, wc)) return null;
         for (let k = 0; k < end; k++) wc[words[k]] |= maskValues[k];
         return null;
       }
     }
     const found = st.findKey(hashFinish(hash, j), key);
+    if (found === null && st.hasTries && this.trieRulesOut(st, last, key, wc)) return null;
     if (found !== null || st.portsTrie === null) {
       for (let k = 0; k < j; k++) wc[words[k]] |= maskValues[k];
       return found;
