@@ -3,8 +3,10 @@
 // and prints one table. A module exports `benchmarks: Benchmark[]`; a
 // benchmark may name a `baseline` in the same module, and its ratio to that
 // baseline is printed, since ratios measured side by side are the figure on a
-// shared machine, not absolute times. `node dist/bench/run.js [FILTER]` runs
-// only the benchmarks whose "module/name" contains FILTER.
+// shared machine, not absolute times. A module may also export `notes()`:
+// figures that are not times (memory), printed under the table.
+// `node dist/bench/run.js [FILTER]` runs only the benchmarks whose
+// "module/name" contains FILTER.
 
 import { readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -110,9 +112,14 @@ export async function main(args: string[]): Promise<number> {
   const here = dirname(fileURLToPath(import.meta.url));
   const modules = readdirSync(here).filter((f) => f.endsWith('.bench.js')).sort();
   const rows: string[][] = [['benchmark', 'ns/op', 'Mops/s', 'ratio', 'baseline']];
+  const notes: string[] = [];
   for (const file of modules) {
     const moduleName = file.replace(/\.bench\.js$/, '');
-    const loaded = (await import(pathToFileURL(join(here, file)).href)) as { benchmarks?: Benchmark[] };
+    const loaded = (await import(pathToFileURL(join(here, file)).href)) as {
+      benchmarks?: Benchmark[];
+      notes?: () => Promise<string[]>;
+    };
+    if (loaded.notes && moduleName.includes(filter.split('/')[0])) notes.push(...await loaded.notes());
     const results = new Map<string, number>();
     for (const bench of loaded.benchmarks ?? []) {
       const fullName = `${moduleName}/${bench.name}`;
@@ -138,6 +145,7 @@ export async function main(args: string[]): Promise<number> {
     }
   }
   process.stdout.write(formatTable(rows) + '\n');
+  for (const note of notes) process.stdout.write(note + '\n');
   return sink === 0.5 ? 1 : 0; // keeps `sink` observable
 }
 
