@@ -16,7 +16,11 @@ export const ACTIONS_CORPUS_DIR = new URL('../../../../test/corpus/openflow-acti
 
 /** What real ovs-ofctl did with one flow line for one version. */
 export type CapturedVersion =
-  | { usable: string; text: string; hex: string }
+  /**
+   * `decodeError`: real ovs-ofctl encoded the actions but could not decode
+   * its own bytes (e.g. debug_recirc), printing this OfpError name instead.
+   */
+  | { usable: string; text: string; hex: string; decodeError?: string }
   /** `warning`: what ovs-ofctl logged before failing, without the log prefix. */
   | { error: string; warning?: string };
 
@@ -80,7 +84,8 @@ export async function captureFlow(flow: string): Promise<CapturedFlow> {
       const at = printed.indexOf(' actions=');
       const text = at < 0 ? '' : printed.slice(at + 9);
       const hex = Buffer.from(flowModActions(hexDumpBytes(lines))).toString('hex');
-      versions[v] = { usable, text, hex };
+      const failed = /\*\*\*decode error: (\w+)\*\*\*/.exec(printed);
+      versions[v] = failed ? { usable, text, hex, decodeError: failed[1]! } : { usable, text, hex };
     } catch (e) {
       const err = e as { stderr?: string; stdout?: string };
       const lines = (err.stderr ?? '').trim().split('\n');

@@ -1,0 +1,117 @@
+// Compares the actions codec with real ovs-ofctl 3.1 over the corpus in
+// test/corpus/openflow-actions (flows.txt, errors.txt and the captured
+// expected.json): parse, usable protocols, encode, decode, format and the
+// byte-exact round trip, per flow and OpenFlow version. corpus.test.ts
+// asserts on the result; run directly it prints each mismatch.
+
+import { readExpected, type CapturedVersion } from '../../../test/corpus/openflow-actions/capture.js';
+import { parseMatch, splitActions } from '../../flow/parse.js';
+import { OfpError } from '../ofp-error.js';
+import { checkActions, formatProtocols, protocolsOfVersion } from './check.js';
+import { decodeActions } from './decode.js';
+import { encodeActions } from './encode.js';
+import { formatActions } from './format.js';
+import { parseActions } from './parse.js';
+
+export interface Mismatch {
+  readonly flow: string;
+  readonly version: number;
+  readonly what: string;
+  readonly expected: string;
+  readonly actual: string;
+}
+
+function hex(b: Uint8Array): string {
+  return Buffer.from(b).toString('hex');
+}
+
+function errorText(e: unknown): string {
+  return e instanceof Error ? `${e.constructor.name}: ${e.message}` : String(e);
+}
+
+/** Checks one flow line against what real ovs-ofctl did for one version. */
+export function checkCorpusEntry(flow: string, version: number, expected: CapturedVersion): Mismatch[] {
+  const out: Mismatch[] = [];
+  const miss = (what: string, exp: string, act: string): void => {
+    out.push({ flow, version, what, expected: exp, actual: act });
+  };
+  const split = splitActions(flow)!;
+  let parsed;
+  let usable = 0;
+  try {
+    const match = parseMatch(split.match);
+    parsed = parseActions(split.actions, { match });
+    usable = checkActions(parsed, match).usable;
+  } catch (e) {
+    if ('error' in expected) {
+      const message = (e as Error).message.trimEnd();
+      if (message !== expected.error.trimEnd()) miss('error message', expected.error, message);
+    } else {
+      miss('parse', 'accepted', errorText(e));
+    }
+    return out;
+  }
+  const usableText = formatProtocols(usable);
+  if ((usable & protocolsOfVersion(version)) === 0) {
+    if (!('error' in expected)) miss('usable', expected.usable, usableText);
+    else if (expected.error !== 'no usable protocol') miss('error message', expected.error, 'no usable protocol');
+    return out;
+  }
+  if ('error' in expected) {
+    miss('parse', `error: ${expected.error}`, 'accepted');
+    return out;
+  }
+  if (usableText !== expected.usable) miss('usable', expected.usable, usableText);
+  let bytes: Uint8Array;
+  try {
+    bytes = encodeActions(parsed, version, { instructions: true });
+  } catch (e) {
+    miss('encode', expected.hex, errorText(e));
+    return out;
+  }
+  if (hex(bytes) !== expected.hex) miss('encode', expected.hex, hex(bytes));
+  const wire = Uint8Array.from(Buffer.from(expected.hex, 'hex'));
+  let decoded;
+  try {
+    decoded = decodeActions(wire, version, { instructions: true });
+  } catch (e) {
+    if (expected.decodeError === undefined) miss('decode', expected.text, errorText(e));
+    else if (!(e instanceof OfpError) || e.errorName !== expected.decodeError) miss('decode error', expected.decodeError, errorText(e));
+    return out;
+  }
+  if (expected.decodeError !== undefined) {
+    miss('decode error', expected.decodeError, 'decoded');
+    return out;
+  }
+  const text = formatActions(decoded);
+  if (text !== expected.text) miss('format', expected.text, text);
+  let again: Uint8Array;
+  try {
+    again = encodeActions(decoded, version, { instructions: true });
+  } catch (e) {
+    miss('re-encode', expected.hex, errorText(e));
+    return out;
+  }
+  if (hex(again) !== expected.hex) miss('re-encode', expected.hex, hex(again));
+  return out;
+}
+
+export function checkCorpus(): { checked: number; mismatches: Mismatch[] } {
+  const mismatches: Mismatch[] = [];
+  let checked = 0;
+  for (const entry of readExpected()) {
+    for (const [v, expected] of Object.entries(entry.versions)) {
+      checked++;
+      mismatches.push(...checkCorpusEntry(entry.flow, Number(v), expected));
+    }
+  }
+  return { checked, mismatches };
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const { checked, mismatches } = checkCorpus();
+  for (const m of mismatches) {
+    console.log(`${m.flow} [v${m.version}] ${m.what}\n   want ${m.expected}\n   got  ${m.actual}`);
+  }
+  console.log(`${checked} checked, ${mismatches.length} mismatches`);
+}
