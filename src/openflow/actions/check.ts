@@ -132,6 +132,12 @@ export function prerequisitesOk(prerequisite: Prerequisite, key: Uint32Array): b
 export interface CheckResult {
   /** PROTOCOL bits that can carry these actions with this match. */
   readonly usable: number;
+  /**
+   * The part of `usable` that comes from the match alone (actions that the
+   * match makes inconsistent except in OpenFlow 1.0), without the limits of
+   * what each protocol can express. A decoded flow_mod is judged by this.
+   */
+  readonly matchUsable: number;
   /** What ovs-ofctl logged before it refused, if it refused. */
   readonly warning?: string;
 }
@@ -139,10 +145,12 @@ export interface CheckResult {
 interface State {
   flow: Match;
   usable: number;
+  matchUsable: number;
 }
 
 function inconsistent(state: State): void {
   state.usable &= OF10_ANY;
+  state.matchUsable &= OF10_ANY;
 }
 
 function fail(code: string, warning: string): never {
@@ -270,10 +278,10 @@ function checkOne(a: Ofpact, state: State, options: { inWriteActions?: boolean }
       checkLearn(a, flow);
       return;
     case 'clone':
-      checkList(a.actions, { flow: flow.clone(), usable: state.usable }, state, options);
+      checkList(a.actions, { flow: flow.clone(), usable: state.usable, matchUsable: state.matchUsable }, state, options);
       return;
     case 'write-actions':
-      checkList(a.actions, { flow: flow.clone(), usable: state.usable }, state, { inWriteActions: true });
+      checkList(a.actions, { flow: flow.clone(), usable: state.usable, matchUsable: state.matchUsable }, state, { inWriteActions: true });
       return;
     default:
       return;
@@ -315,6 +323,7 @@ function checkLearn(a: Extract<Ofpact, { type: 'learn' }>, flow: Match): void {
 function checkList(actions: readonly Ofpact[], inner: State, outer: State, options: { inWriteActions?: boolean }): void {
   for (const a of actions) checkOne(a, inner, options);
   outer.usable &= inner.usable;
+  outer.matchUsable &= inner.matchUsable;
 }
 
 /**
@@ -324,7 +333,7 @@ function checkList(actions: readonly Ofpact[], inner: State, outer: State, optio
  * actions that need them for encoding.
  */
 export function checkActions(actions: readonly Ofpact[], match: Match): CheckResult {
-  const state: State = { flow: match.clone(), usable: PROTOCOLS_ANY };
+  const state: State = { flow: match.clone(), usable: PROTOCOLS_ANY, matchUsable: PROTOCOLS_ANY };
   for (const a of actions) checkOne(a, state, {});
-  return { usable: state.usable };
+  return { usable: state.usable, matchUsable: state.matchUsable };
 }

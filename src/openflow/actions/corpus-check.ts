@@ -4,7 +4,8 @@
 // byte-exact round trip, per flow and OpenFlow version. corpus.test.ts
 // asserts on the result; run directly it prints each mismatch.
 
-import { readExpected, type CapturedVersion } from '../../../test/corpus/openflow-actions/capture.js';
+import { readExpected, readExpectedWire, type CapturedVersion, type CapturedWire } from '../../../test/corpus/openflow-actions/capture.js';
+import { Match } from '../../flow/match.js';
 import { parseMatch, splitActions } from '../../flow/parse.js';
 import { OfpError } from '../ofp-error.js';
 import { checkActions, formatProtocols, protocolsOfVersion } from './check.js';
@@ -96,9 +97,46 @@ export function checkCorpusEntry(flow: string, version: number, expected: Captur
   return out;
 }
 
+/**
+ * Crafted bytes: decode (then check against an empty match, as ofp-print
+ * does) must fail with the OfpError real ovs-ofctl named, or print the same.
+ */
+export function checkWireEntry(w: CapturedWire): Mismatch[] {
+  const out: Mismatch[] = [];
+  const flow = `wire ${w.hex}`;
+  let result: string;
+  let isError = false;
+  try {
+    const decoded = decodeActions(Uint8Array.from(Buffer.from(w.hex, 'hex')), w.version, { instructions: true });
+    const { matchUsable } = checkActions(decoded, new Match());
+    if ((matchUsable & protocolsOfVersion(w.version)) === 0) {
+      result = 'OFPBAC_MATCH_INCONSISTENT';
+      isError = true;
+    } else {
+      result = formatActions(decoded);
+    }
+  } catch (e) {
+    if (!(e instanceof OfpError)) {
+      out.push({ flow, version: w.version, what: 'decode threw a non-OfpError', expected: '', actual: errorText(e) });
+      return out;
+    }
+    result = e.errorName;
+    isError = true;
+  }
+  const expected = 'error' in w.result ? w.result.error : w.result.text;
+  if (result !== expected || isError !== 'error' in w.result) {
+    out.push({ flow, version: w.version, what: 'wire', expected, actual: result });
+  }
+  return out;
+}
+
 export function checkCorpus(): { checked: number; mismatches: Mismatch[] } {
   const mismatches: Mismatch[] = [];
   let checked = 0;
+  for (const w of readExpectedWire()) {
+    checked++;
+    mismatches.push(...checkWireEntry(w));
+  }
   for (const entry of readExpected()) {
     for (const [v, expected] of Object.entries(entry.versions)) {
       checked++;

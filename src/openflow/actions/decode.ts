@@ -65,14 +65,15 @@ function fullMask(size: number): Uint8Array {
 }
 
 /** An OXM TLV (set_field, reg_load2): the field, its value and mask. */
-function readOxmEntry(r: OfpReader, mayMask: boolean): { field: MatchField; value: Uint8Array; mask: Uint8Array } {
-  const h = readHeader(r, 'OFPBAC_BAD_SET_TYPE');
-  if (h.hasMask && !mayMask) bad('OFPBAC_BAD_SET_MASK', 'set_field may not be masked here');
+function readOxmEntry(r: OfpReader, mayMask: boolean, unknown = 'OFPBAC_BAD_SET_LEN'): { field: MatchField; value: Uint8Array; mask: Uint8Array } {
+  // Real ovs-ofctl reports a header it does not know as a bad length.
+  const h = readHeader(r, unknown);
   const size = h.hasMask ? h.length / 2 : h.length;
   const expected = h.field.tunMetadataIndex !== undefined ? size : h.field.bytes;
   if (!Number.isInteger(size) || size !== expected || size === 0 || (h.field.tunMetadataIndex !== undefined && size > 124)) {
     bad('OFPBAC_BAD_SET_LEN', `${h.field.name}: bad length ${h.length}`);
   }
+  if (h.hasMask && !mayMask) bad('OFPBAC_BAD_SET_MASK', 'set_field may not be masked here');
   const value = r.bytesView(size).slice();
   const mask = h.hasMask ? r.bytesView(size).slice() : fullMask(size);
   if (h.hasMask && value.some((b, i) => (b & ~mask[i]!) !== 0)) {
@@ -108,6 +109,12 @@ const NX_LENGTHS: Readonly<Record<number, number>> = {
   [NXAST.ENCAP]: -16, [NXAST.DECAP]: 16, [NXAST.DEC_NSH_TTL]: 16, [NXAST.CHECK_PKT_LARGER]: 24,
   [NXAST.DELETE_FIELD]: -16,
 };
+
+/** Nicira actions that stand in for standard OpenFlow 1.1+ actions, so only OpenFlow 1.0 takes them. */
+const OF10_ONLY: ReadonlySet<number> = new Set([
+  NXAST.SET_QUEUE, NXAST.DEC_TTL, NXAST.PUSH_MPLS, NXAST.POP_MPLS, NXAST.SET_MPLS_TTL, NXAST.DEC_MPLS_TTL,
+  NXAST.SET_MPLS_LABEL, NXAST.SET_MPLS_TC, NXAST.GROUP,
+]);
 
 function decodeLearn(r: OfpReader, learn2: boolean): Learn {
   const idleTimeout = r.u16();
@@ -192,7 +199,7 @@ function decodeNx(r: OfpReader, subtype: number, length: number, version: number
   if (version < 4 && (subtype === NXAST.ENCAP || subtype === NXAST.DECAP || subtype === NXAST.DEC_NSH_TTL)) {
     bad('OFPBAC_BAD_VENDOR_TYPE', `Nicira action ${subtype} needs OpenFlow 1.1+`);
   }
-  if (version !== 1 && subtype === NXAST.GROUP) bad('OFPBAC_BAD_VENDOR_TYPE', 'NXAST_GROUP is OpenFlow 1.0 only');
+  if (version !== 1 && OF10_ONLY.has(subtype)) bad('OFPBAC_BAD_VENDOR_TYPE', `Nicira action ${subtype} is OpenFlow 1.0 only`);
   switch (subtype) {
     case NXAST.RESUBMIT:
       return { type: 'resubmit', inPort: r.u16(), tableId: 0xff, ct: false, raw: 'resubmit' };
@@ -231,7 +238,7 @@ function decodeNx(r: OfpReader, subtype: number, length: number, version: number
     }
     case NXAST.REG_LOAD: {
       const ofsNbits = r.u16();
-      const f = fieldOf(r);
+      const f = fieldOf(r, 'OFPBAC_BAD_SET_TYPE');
       const value = (BigInt(r.u32()) << 32n) | BigInt(r.u32());
       const sf = checkSubfield({ field: f, ofs: ofsNbits >>> 6, nBits: (ofsNbits & 0x3f) + 1 });
       if (!f.writable) bad('OFPBAC_BAD_SET_ARGUMENT', `load: ${f.name} is read-only`);
@@ -241,7 +248,7 @@ function decodeNx(r: OfpReader, subtype: number, length: number, version: number
       return { type: 'set-field', field: f, value: bytesOf(value << BigInt(sf.ofs), size), mask: bytesOf(mask, size), raw: 'reg-load' };
     }
     case NXAST.REG_LOAD2: {
-      const e = readOxmEntry(r, true);
+      const e = readOxmEntry(r, true, 'OFPBAC_BAD_SET_TYPE');
       for (let i = r.offset; i < r.end; i++) if (r.bytes[i] !== 0) bad('OFPBAC_BAD_SET_ARGUMENT', 'reg_load2: trailing bytes');
       return { type: 'set-field', ...e, raw: 'reg-load2' };
     }
@@ -390,7 +397,7 @@ function decodeNx(r: OfpReader, subtype: number, length: number, version: number
       const clause = r.u8();
       const nClauses = r.u8();
       const id = r.u32();
-      if (nClauses < 2 || nClauses > 64 || clause >= nClauses) bad('OFPBAC_BAD_ARGUMENT', 'conjunction: bad clause');
+      if (nClauses < 2 || nClauses > 64 || clause >= nClauses) bad('NXBAC_BAD_CONJUNCTION', 'conjunction: bad clause');
       return { type: 'conjunction', id, clause, nClauses };
     }
     case NXAST.CT: {
@@ -400,7 +407,6 @@ function decodeNx(r: OfpReader, subtype: number, length: number, version: number
       const recircTable = r.u8();
       r.skip(3);
       const alg = r.u16();
-      if (flags & ~3) bad('OFPBAC_BAD_ARGUMENT', 'ct: unknown flags');
       const actions = decodeList(r.sub(r.remaining), version, 'ct');
       for (const a of actions) {
         if (a.type !== 'nat' && !(a.type === 'set-field' && (a.field.name === 'ct_mark' || a.field.name === 'ct_label'))) {
@@ -536,8 +542,10 @@ function decodeOf10(r: OfpReader, type: number, length: number): Ofpact {
 }
 
 function decodeOf11(r: OfpReader, type: number, length: number, version: number): Ofpact {
+  // OpenFlow 1.1's header-setting actions are still decoded in later
+  // versions, as Open vSwitch does (checkActions() then judges them).
   const only11 = (what: string): void => {
-    if (version !== 2) bad('OFPBAC_BAD_TYPE', `${what} is OpenFlow 1.1 only`);
+    void what;
   };
   switch (type) {
     case OFPAT11.OUTPUT: {
@@ -673,11 +681,15 @@ function decodeOne(r: OfpReader, version: number): Ofpact {
   if (r.remaining < 8) bad(BAD_LEN, `action truncated: ${r.remaining} bytes left`);
   const type = r.u16();
   const length = r.u16();
-  if (length < 8 || length % 8 !== 0 || length > r.remaining + 4) bad(BAD_LEN, `action length ${length}`);
-  const body = new OfpReader(r.bytes, { start: start + 4, end: start + length, truncated: BAD_LEN });
+  // Like Open vSwitch, name an unknown vendor before judging the length.
+  const vendor = type === 0xffff ? r.u32() : 0;
+  if (type === 0xffff && vendor !== NX_VENDOR_ID && !(vendor === ONF_VENDOR_ID && version >= 4 && version <= 5)) {
+    bad('OFPBAC_BAD_VENDOR', `unknown action vendor 0x${vendor.toString(16)}`);
+  }
+  if (length < 8 || length % 8 !== 0 || length > r.end - start) bad(BAD_LEN, `action length ${length}`);
+  const body = new OfpReader(r.bytes, { start: start + 8, end: start + length, truncated: BAD_LEN });
   r.offset = start + length;
   if (type === 0xffff) {
-    const vendor = body.u32();
     if (vendor === NX_VENDOR_ID) {
       if (length < 16) bad(BAD_LEN, 'Nicira action too short');
       return decodeNx(body, body.u16(), length, version);
@@ -691,13 +703,24 @@ function decodeOne(r: OfpReader, version: number): Ofpact {
     }
     return bad('OFPBAC_BAD_VENDOR', `unknown action vendor 0x${vendor.toString(16)}`);
   }
+  body.offset = start + 4;
   return version === 1 ? decodeOf10(body, type, length) : decodeOf11(body, type, length, version);
 }
 
+/** What an action set (write_actions) may hold. */
+const ACTION_SET_TYPES: ReadonlySet<Ofpact['type']> = new Set<Ofpact['type']>([
+  'output', 'group', 'set-queue', 'enqueue', 'push-vlan', 'strip-vlan', 'push-mpls', 'pop-mpls', 'dec-ttl',
+  'dec-mpls-ttl', 'set-field', 'move', 'set-vlan-vid', 'set-vlan-pcp', 'set-eth-src', 'set-eth-dst', 'set-ipv4-src',
+  'set-ipv4-dst', 'set-ip-dscp', 'set-ip-ecn', 'set-ip-ttl', 'set-l4-src', 'set-l4-dst', 'set-mpls-label',
+  'set-mpls-tc', 'set-mpls-ttl', 'set-tunnel', 'output-trunc', 'resubmit', 'ct-clear',
+]);
+
 function decodeList(r: OfpReader, version: number, context?: 'ct' | 'clone' | 'write'): Ofpact[] {
   const out: Ofpact[] = [];
+  if ((r.end - r.offset) % 8 !== 0) bad('OFPBRC_BAD_LEN', `actions length ${r.end - r.offset} is not a multiple of 8`);
   while (r.remaining > 0) {
     const a = decodeOne(r, version);
+    if (context === 'write' && !ACTION_SET_TYPES.has(a.type)) bad('OFPBAC_BAD_TYPE', `${a.type} not allowed in an action set`);
     if (context === 'ct' && a.type === 'ct') bad('OFPBAC_BAD_ARGUMENT', 'ct inside ct');
     if (context && (a.type === 'write-metadata' || a.type === 'goto-table' || a.type === 'meter' && version < 6)) {
       bad('OFPBAC_BAD_ARGUMENT', `${a.type} not allowed inside ${context}`);
@@ -709,6 +732,7 @@ function decodeList(r: OfpReader, version: number, context?: 'ct' | 'clone' | 'w
 
 /** OpenFlow 1.1+ instructions, collected and returned in the order OpenFlow requires. */
 function decodeInstructions(bytes: Uint8Array, version: number): Ofpact[] {
+  if (bytes.length % 8 !== 0) bad('OFPBRC_BAD_LEN', `instructions length ${bytes.length} is not a multiple of 8`);
   const r = new OfpReader(bytes, { truncated: 'OFPBIC_BAD_LEN' });
   const seen = new Map<number, OfpReader>();
   while (r.remaining > 0) {
@@ -719,8 +743,7 @@ function decodeInstructions(bytes: Uint8Array, version: number): Ofpact[] {
     if (length < 8 || length % 8 !== 0 || length > r.remaining + 4) bad('OFPBIC_BAD_LEN', `instruction length ${length}`);
     r.offset = start + length;
     if (type === OFPIT.EXPERIMENTER) bad('OFPBIC_BAD_EXPERIMENTER', 'experimenter instruction');
-    if (type === OFPIT.STAT_TRIGGER && version >= 6) bad('OFPBIC_UNSUP_INST', 'stat_trigger is not supported');
-    if (type < OFPIT.GOTO_TABLE || type > OFPIT.METER || (type === OFPIT.METER && version < 4)) {
+    if (type < OFPIT.GOTO_TABLE || type > OFPIT.METER || (type === OFPIT.METER && version < 3)) {
       bad('OFPBIC_UNKNOWN_INST', `unknown instruction ${type}`);
     }
     if (seen.has(type)) bad('OFPBIC_DUP_INST', `duplicate instruction ${type}`);
@@ -757,7 +780,6 @@ function decodeInstructions(bytes: Uint8Array, version: number): Ofpact[] {
   if (goto) {
     if (goto.remaining !== 4) bad('OFPBIC_BAD_LEN', 'goto_table instruction length');
     const tableId = goto.u8();
-    if (tableId === 0xff) bad('OFPBIC_BAD_TABLE_ID', 'goto_table 255');
     out.push({ type: 'goto-table', tableId });
   }
   return out;

@@ -809,7 +809,7 @@ export function encodeActions(
     actions.find((a) => a.type === type) as Extract<Ofpact, { type: T }> | undefined;
   const meter = find('meter');
   const apply = actions.filter((a) => !['meter', 'clear-actions', 'write-actions', 'write-metadata', 'goto-table'].includes(a.type));
-  if (meter && version >= 4 && version <= 5) {
+  if (meter && version >= 3 && version <= 5) {
     const s = begin(w, OFPIT.METER);
     w.u32(meter.meterId >>> 0);
     end(w, s);

@@ -139,6 +139,9 @@ function formatOne(a: Ofpact, options: FormatActionsOptions): string {
     case 'enqueue':
       return `enqueue:${port(a.port, options)}:${a.queue}`;
     case 'controller': {
+      if (a.reason === 1 && a.controllerId === 0 && !a.userdata && !a.pause && a.meterId === 0xffffffff) {
+        return `CONTROLLER:${a.maxLen}`;
+      }
       const parts: string[] = [];
       if (a.reason !== 1) parts.push(`reason=${CONTROLLER_REASONS[a.reason] ?? a.reason}`);
       if (a.maxLen !== 0xffff) parts.push(`max_len=${a.maxLen}`);

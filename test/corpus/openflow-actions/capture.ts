@@ -97,13 +97,65 @@ export async function captureFlow(flow: string): Promise<CapturedFlow> {
   return { flow, versions };
 }
 
+/** What real ovs-ofctl ofp-print made of crafted bytes: an OfpError name or the printed actions. */
+export interface CapturedWire {
+  readonly version: number;
+  readonly hex: string;
+  readonly result: { error: string } | { text: string };
+}
+
+/** "VERSION HEX" lines of wire.txt, white space removed from the hex. */
+export function readWireLines(): Array<{ version: number; hex: string }> {
+  return readCorpusLines('wire.txt').map((l) => {
+    const [v, ...rest] = l.trim().split(/\s+/);
+    return { version: Number(v), hex: rest.join('').toLowerCase() };
+  });
+}
+
+export function readExpectedWire(): CapturedWire[] {
+  return JSON.parse(readFileSync(new URL('expected-wire.json', ACTIONS_CORPUS_DIR), 'utf8')) as CapturedWire[];
+}
+
+const emptyFlowMods = new Map<number, Uint8Array>();
+
+/** A flow_mod without actions, as real ovs-ofctl encodes "actions=drop" for `version`. */
+async function emptyFlowMod(version: number): Promise<Uint8Array> {
+  let msg = emptyFlowMods.get(version);
+  if (!msg) {
+    const { stdout } = await execFileAsync('ovs-ofctl', ['-mmmmm', '-O', VERSION_NAMES[version]!, 'parse-flow', 'actions=drop']);
+    msg = hexDumpBytes(stdout.split('\n'));
+    emptyFlowMods.set(version, msg);
+  }
+  return msg;
+}
+
+export async function captureWire(version: number, hex: string): Promise<CapturedWire> {
+  const prefix = await emptyFlowMod(version);
+  const body = Buffer.from(hex, 'hex');
+  const msg = Buffer.concat([prefix, body]);
+  msg.writeUInt16BE(msg.length, 2);
+  const { stdout } = await execFileAsync('ovs-ofctl', ['ofp-print', msg.toString('hex')], { timeout: 10_000 });
+  const failed = /\*\*\*decode error: (\w+)\*\*\*/.exec(stdout);
+  if (failed) return { version, hex, result: { error: failed[1]! } };
+  const line = stdout.split('\n')[0]!;
+  const at = line.indexOf(' actions=');
+  return { version, hex, result: { text: at < 0 ? `unexpected: ${line}` : line.slice(at + 9) } };
+}
+
 async function main(): Promise<void> {
   const flows = [...readCorpusLines('flows.txt'), ...readCorpusLines('errors.txt')];
   const out: CapturedFlow[] = [];
   for (const flow of flows) out.push(await captureFlow(flow));
   const json = '[\n' + out.map((f) => JSON.stringify(f)).join(',\n') + '\n]\n';
-  if (process.argv.includes('--write')) writeFileSync(new URL('expected.json', ACTIONS_CORPUS_DIR), json);
-  else process.stdout.write(json);
+  const wire: CapturedWire[] = [];
+  for (const { version, hex } of readWireLines()) wire.push(await captureWire(version, hex));
+  const wireJson = '[\n' + wire.map((w) => JSON.stringify(w)).join(',\n') + '\n]\n';
+  if (process.argv.includes('--write')) {
+    writeFileSync(new URL('expected.json', ACTIONS_CORPUS_DIR), json);
+    writeFileSync(new URL('expected-wire.json', ACTIONS_CORPUS_DIR), wireJson);
+  } else {
+    process.stdout.write(json + wireJson);
+  }
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) await main();
