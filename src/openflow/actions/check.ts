@@ -11,7 +11,7 @@ import { setFieldMasked } from '../../flow/fields.js';
 import * as L from '../../flow/layout.js';
 import { Match } from '../../flow/match.js';
 import { OfpError } from '../ofp-error.js';
-import type { Ofpact } from './types.js';
+import { OFPP, type Ofpact } from './types.js';
 
 /** Protocol bits, as ovs-ofctl groups them in "usable protocols". */
 export const PROTOCOL = {
@@ -125,7 +125,7 @@ export function prerequisitesOk(prerequisite: Prerequisite, key: Uint32Array): b
     case 'ct':
       return (key[L.CT_STATE]! & 0x20) !== 0 && (ipAny || type === ETH_ARP);
     case 'nsh':
-      return type === ETH_NSH;
+      return type === ETH_NSH || key[L.PACKET_TYPE] === ((1 << 16) | ETH_NSH);
   }
 }
 
@@ -142,6 +142,12 @@ export interface CheckResult {
   readonly warning?: string;
 }
 
+/**
+ * `usable`: what the protocols can express (push_vlan has no OpenFlow 1.0
+ * form, set_field to reg0 none in OpenFlow 1.1's match). `matchUsable`: what
+ * the match allows (actions it makes inconsistent work only in OpenFlow 1.0,
+ * whose actions Open vSwitch does not check against the match).
+ */
 interface State {
   flow: Match;
   usable: number;
@@ -149,7 +155,6 @@ interface State {
 }
 
 function inconsistent(state: State): void {
-  state.usable &= OF10_ANY;
   state.matchUsable &= OF10_ANY;
 }
 
@@ -170,6 +175,13 @@ function checkOne(a: Ofpact, state: State, options: { inWriteActions?: boolean }
   const { flow } = state;
   const key = flow.key;
   switch (a.type) {
+    case 'output':
+    case 'output-trunc':
+      checkOutputPort(a.port);
+      return;
+    case 'enqueue':
+      if (a.port >= OFPP.MAX && a.port !== OFPP.IN_PORT && a.port !== OFPP.LOCAL) fail('OFPBAC_BAD_OUT_PORT', `enqueue to port ${a.port}`);
+      return;
     case 'set-vlan-vid':
     case 'set-vlan-pcp': {
       const has = (key[L.VLAN0]! & VLAN_CFI) !== 0;
@@ -251,6 +263,9 @@ function checkOne(a: Ofpact, state: State, options: { inWriteActions?: boolean }
       state.usable &= NXM_OXM | PROTOCOL.OF11;
       return;
     case 'meter':
+      if (a.meterId === 0 || a.meterId > 0xffff0000) fail('OFPMMFC_INVALID_METER', `invalid meter ${a.meterId}`);
+      state.usable &= OF13_UP;
+      return;
     case 'encap':
       state.usable &= OF13_UP;
       return;
@@ -261,7 +276,10 @@ function checkOne(a: Ofpact, state: State, options: { inWriteActions?: boolean }
       if (a.field.tunMetadataIndex === undefined) fail('OFPBAC_BAD_ARGUMENT', `delete_field: ${a.field.name} is not a tunnel metadata field`);
       return;
     case 'resubmit':
-      if (a.ct && !prerequisitesOk('ct', key)) fail('OFPBAC_MATCH_INCONSISTENT', 'resubmit with ct requires a tracked connection');
+      // ct: the original direction tuple needs a tracked, valid connection.
+      if (a.ct && !(prerequisitesOk('ct', key) && (flow.mask[L.CT_STATE]! & 0x10) !== 0 && (key[L.CT_STATE]! & 0x10) === 0)) {
+        fail('OFPBAC_MATCH_INCONSISTENT', 'resubmit with ct requires a tracked connection');
+      }
       return;
     case 'ct': {
       if (!isIp(flow)) fail('OFPBAC_MATCH_INCONSISTENT', 'ct requires an IP match');
@@ -323,7 +341,13 @@ function checkLearn(a: Extract<Ofpact, { type: 'learn' }>, flow: Match): void {
 function checkList(actions: readonly Ofpact[], inner: State, outer: State, options: { inWriteActions?: boolean }): void {
   for (const a of actions) checkOne(a, inner, options);
   outer.usable &= inner.usable;
-  outer.matchUsable &= inner.matchUsable;
+  // An action set is applied later, to a packet the match no longer describes.
+  if (!options.inWriteActions) outer.matchUsable &= inner.matchUsable;
+}
+
+function checkOutputPort(port: number): void {
+  if (port >= OFPP.MAX && port < OFPP.IN_PORT) fail('OFPBAC_BAD_OUT_PORT', `output to port ${port}`);
+  if (port === OFPP.NONE) fail('OFPBAC_BAD_OUT_PORT', 'output to port NONE');
 }
 
 /**
@@ -335,5 +359,5 @@ function checkList(actions: readonly Ofpact[], inner: State, outer: State, optio
 export function checkActions(actions: readonly Ofpact[], match: Match): CheckResult {
   const state: State = { flow: match.clone(), usable: PROTOCOLS_ANY, matchUsable: PROTOCOLS_ANY };
   for (const a of actions) checkOne(a, state, {});
-  return { usable: state.usable, matchUsable: state.matchUsable };
+  return { usable: state.usable & state.matchUsable, matchUsable: state.matchUsable };
 }

@@ -409,7 +409,8 @@ function decodeNx(r: OfpReader, subtype: number, length: number, version: number
       const alg = r.u16();
       const actions = decodeList(r.sub(r.remaining), version, 'ct');
       for (const a of actions) {
-        if (a.type !== 'nat' && !(a.type === 'set-field' && (a.field.name === 'ct_mark' || a.field.name === 'ct_label'))) {
+        const dst = a.type === 'set-field' ? a.field : a.type === 'move' ? a.dst.field : null;
+        if (a.type !== 'nat' && !(dst && (dst.name === 'ct_mark' || dst.name === 'ct_label'))) {
           bad('OFPBAC_BAD_ARGUMENT', `ct: nested ${a.type} not allowed`);
         }
       }

@@ -826,7 +826,7 @@ export function encodeActions(
     end(w, s);
   }
   const write = find('write-actions');
-  if (write) {
+  if (write && write.actions.length > 0) {
     const s = begin(w, OFPIT.WRITE_ACTIONS);
     w.zeros(4);
     encodeList(w, write.actions, version);

@@ -59,7 +59,7 @@ function formatNat(a: Nat): string {
     if (a.addrMin || a.portMin !== undefined) {
       s += '=';
       const v6 = a.addrMin?.length === 16;
-      const bracket = v6 && (a.addrMax !== undefined || a.portMin !== undefined);
+      const bracket = v6 && a.portMin !== undefined;
       if (a.addrMin) {
         s += bracket ? `[${formatIp(a.addrMin)}]` : formatIp(a.addrMin);
         if (a.addrMax) s += '-' + (bracket ? `[${formatIp(a.addrMax)}]` : formatIp(a.addrMax));
@@ -288,7 +288,7 @@ function formatOne(a: Ofpact, options: FormatActionsOptions): string {
     case 'decap':
       return a.packetType === 0xfffe
         ? 'decap()'
-        : `decap(packet_type(ns=${a.packetType >>> 16},type=0x${(a.packetType & 0xffff).toString(16)}))`;
+        : `decap(packet_type(ns=${a.packetType >>> 16},type=${hex(a.packetType & 0xffff)}))`;
     case 'dec-nsh-ttl':
       return 'dec_nsh_ttl';
     case 'debug-recirc':

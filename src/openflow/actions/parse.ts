@@ -96,10 +96,21 @@ function parseNumber(text: string, bits: number): number | null {
   return Number(v);
 }
 
-function numberOrThrow(text: string, bits = 32): number {
+/**
+ * A number of at most `bits` bits. Errors follow ovs-ofctl: `invalid NAME
+ * "TEXT"` where it names the argument, else "invalid numeric format TEXT".
+ */
+function numberOrThrow(text: string, bits = 32, name?: string): number {
+  if (text.trim() === '' && name === undefined) throw new ParseError('missing required numeric argument');
   const v = parseNumber(text, bits);
-  if (v === null) throw new ParseError(`invalid numeric format ${text}`);
+  if (v === null) throw new ParseError(name ? `invalid ${name} "${text}"` : `invalid numeric format ${text}`);
   return v;
+}
+
+/** C's atoi(): leading digits, else 0 (learn() reads its numbers so). */
+function atoi(text: string): number {
+  const m = /^\s*[-+]?[0-9]+/.exec(text);
+  return m ? Number(m[0]) | 0 : 0;
 }
 
 function bigNumberOrThrow(text: string): bigint {
@@ -122,7 +133,7 @@ export function parsePortName(text: string, portNames?: ReadonlyMap<string, numb
   if (named !== undefined) return named;
   if (!/^[0-9]+$/.test(text)) return null;
   const v = Number(text);
-  if (v < OFPP.MAX) return v;
+  if (v <= 0xffff) return v;
   if (v >= 0xffffff00 && v <= 0xffffffff) return v - 0xffff0000;
   return null;
 }
@@ -137,6 +148,8 @@ interface Context {
   readonly portNames?: ReadonlyMap<string, number>;
   /** Inside write_actions(), clone() or ct(exec()): instructions are not allowed. */
   readonly nested?: 'actions' | 'ct';
+  /** The enclosing action, for messages ("clone", "write_actions"). */
+  readonly outer?: string;
 }
 
 function parseTable(text: string, what: 'goto' | 'learn' | 'ct'): number {
@@ -184,15 +197,15 @@ function parseController(value: string): Ofpact {
       if (r < 0) throw new ParseError(`unknown reason "${v}"`);
       c.reason = r;
     } else if (key === 'max_len') {
-      c.maxLen = numberOrThrow(v, 16);
+      c.maxLen = numberOrThrow(v, 16, 'max_len');
     } else if (key === 'id') {
-      c.controllerId = numberOrThrow(v, 16);
+      c.controllerId = numberOrThrow(v, 16, 'id');
     } else if (key === 'userdata') {
       c.userdata = parseHexBytes(v, 'userdata');
     } else if (key === 'pause') {
       c.pause = true;
     } else if (key === 'meter_id') {
-      c.meterId = numberOrThrow(v);
+      c.meterId = numberOrThrow(v, 32, 'meter_id');
     } else {
       throw new ParseError(`unknown key "${key}" parsing controller action`);
     }
@@ -214,7 +227,7 @@ function parseHexBytes(text: string, what: string): Uint8Array {
     }
     const pair = text.slice(i, i + 2);
     if (!/^[0-9a-fA-F]{2}$/.test(pair)) {
-      throw new ParseError(what === 'note' ? "bad hex digit in `note' argument" : `${text}: bad hex digit in ${what}`);
+      throw new ParseError(what === 'note' ? "bad hex digit in `note' argument" : "bad hex digit in `controller' action `userdata'");
     }
     out.push(parseInt(pair, 16));
     i += 2;
@@ -263,7 +276,8 @@ function parseLoad(value: string): Ofpact {
   if (arrow < 0) throw new ParseError(`${value}: missing \`->'`);
   const src = value.slice(0, arrow);
   const dst = parseSubfield(value.slice(arrow + 2));
-  const v = bigNumberOrThrow(src);
+  if (!/^\s*(0[xX][0-9a-fA-F]+|[0-9]+)\s*$/.test(src)) throw new ParseError(`${value}: cannot parse integer value`);
+  const v = BigInt(src.trim());
   if (v >> BigInt(dst.nBits) !== 0n) {
     throw new ParseError(`${value}: value ${src.toLowerCase().startsWith('0x') ? src : `0x${v.toString(16)}`} does not fit into ${dst.nBits} bits`);
   }
@@ -306,7 +320,7 @@ function parseResubmit(value: string, ctx: Context): Ofpact {
   }
   let ct = false;
   if (ctText !== undefined) {
-    if (ctText !== 'ct') throw new ParseError(`${ctText}: unknown resubmit argument`);
+    if (ctText !== 'ct') throw new ParseError(`${ctText}: unknown parameter`);
     ct = true;
   }
   if (inPort === OFPP.IN_PORT && tableId === 0xff) {
@@ -339,19 +353,19 @@ function parseLearn(arg: string, ctx: Context): Ofpact {
         learn.tableId = parseTable(value, 'learn');
         continue;
       case 'priority':
-        learn.priority = numberOrThrow(value, 16);
+        learn.priority = atoi(value) & 0xffff;
         continue;
       case 'idle_timeout':
-        learn.idleTimeout = numberOrThrow(value, 16);
+        learn.idleTimeout = atoi(value) & 0xffff;
         continue;
       case 'hard_timeout':
-        learn.hardTimeout = numberOrThrow(value, 16);
+        learn.hardTimeout = atoi(value) & 0xffff;
         continue;
       case 'fin_idle_timeout':
-        learn.finIdleTimeout = numberOrThrow(value, 16);
+        learn.finIdleTimeout = atoi(value) & 0xffff;
         continue;
       case 'fin_hard_timeout':
-        learn.finHardTimeout = numberOrThrow(value, 16);
+        learn.finHardTimeout = atoi(value) & 0xffff;
         continue;
       case 'cookie':
         learn.cookie = u32Pair(bigNumberOrThrow(value));
@@ -363,7 +377,7 @@ function parseLearn(arg: string, ctx: Context): Ofpact {
         learn.flags |= LEARN_DELETE_LEARNED;
         continue;
       case 'limit':
-        learn.limit = numberOrThrow(value);
+        learn.limit = atoi(value) >>> 0;
         continue;
       case 'result_dst': {
         const sf = parseSubfield(value);
@@ -417,7 +431,8 @@ function parseLearn(arg: string, ctx: Context): Ofpact {
     }
     if (src) {
       if (src.nBits !== dst.nBits) {
-        throw new ParseError(`${arg}: source field is ${src.nBits} bits wide but destination is ${dst.nBits} bits wide`);
+        // The widths come out crossed in ovs-ofctl's message; kept as it prints them.
+        throw new ParseError(`${key}=${value}: bit widths of ${key} (${src.nBits}) and ${value} (${dst.nBits}) differ`);
       }
       specs.push({ kind: 'match', dst, src });
       continue;
@@ -508,7 +523,7 @@ function parseBundle(arg: string, load: boolean, ctx: Context): Ofpact {
   if (load) dst = parseSubfield(parts[i++] ?? '');
   const membersText = parts[i] ?? '';
   const m = /^(members|slaves):(.*)$/.exec(membersText);
-  if (!m) throw new ParseError(`${arg}: missing member delimiter, expected \`members', got \`${membersText}'`);
+  if (!m) throw new ParseError(`${arg}: missing member delimiter, expected \`members', got \`${parts.slice(i).join(',')}'`);
   const list = [m[2]!, ...parts.slice(i + 1)].filter((s) => s !== '');
   const members = list.map((p) => {
     const port = parsePortName(p, ctx.portNames);
@@ -527,7 +542,8 @@ function parseSample(arg: string, ctx: Context): Ofpact {
   for (const { key, value } of splitKeyValues(arg)) {
     if (key === 'probability') {
       const v = parseNumber(value, 16);
-      if (v === null || v === 0) throw new ParseError(`invalid probability value "${value}"`);
+      if (v === null) throw new ParseError(`invalid probability "${value}"`);
+      if (v === 0) throw new ParseError(`invalid probability value "${value}"`);
       s.probability = v;
     } else if (key === 'collector_set_id') {
       s.collectorSetId = numberOrThrow(value);
@@ -586,15 +602,16 @@ function parseNatRange(text: string, nat: { addrMin?: Uint8Array; addrMax?: Uint
     throw garbage();
   }
   nat.addrMin = min;
+  const invalid = (): ParseError => new ParseError(`invalid nat range "${text}"`);
   if (rest.startsWith('-')) {
     rest = rest.slice(1);
     const max = scanAddr();
-    if (!max) throw garbage();
+    if (!max) throw invalid();
     nat.addrMax = max;
   }
   if (rest.startsWith(':')) {
     const m = /^:([0-9]+)(?:-([0-9]+))?/.exec(rest);
-    if (!m) throw garbage();
+    if (!m) throw invalid();
     nat.portMin = Number(m[1]);
     if (m[2] !== undefined) nat.portMax = Number(m[2]);
     rest = rest.slice(m[0].length);
@@ -617,11 +634,11 @@ function parseNat(arg: string): Nat {
     } else if (key === 'random') {
       flags |= NAT_PROTO_RANDOM;
     } else {
-      throw new ParseError(`Invalid argument to "nat" action: \`${key}'`);
+      throw new ParseError(`invalid key "${key}" in "nat" argument`);
     }
   }
   if ((flags & NAT_PROTO_HASH) && (flags & NAT_PROTO_RANDOM)) {
-    throw new ParseError('Both "hash" and "random" are specified.');
+    throw new ParseError('Both "hash" and "random" are not allowed.');
   }
   return { type: 'nat', flags, ...nat };
 }
@@ -651,7 +668,7 @@ function parseCt(arg: string, ctx: Context): Ofpact {
       }
     } else if (key === 'alg') {
       const a = CT_ALGS.get(value) ?? parseNumber(value, 16);
-      if (a === null) throw new ParseError(`invalid numeric format ${value}`);
+      if (a === null) throw new ParseError(`invalid conntrack helper "${value}"`);
       alg = a;
     } else if (key === 'nat') {
       actions.push(parseNat(value));
@@ -674,16 +691,18 @@ const ENCAP_TYPES: ReadonlyMap<string, number> = new Map([
 ]);
 
 function parseEncap(arg: string): Ofpact {
-  const m = /^([a-z_]+)(?:\((.*)\))?$/s.exec(arg.trim());
-  const packetType = m ? ENCAP_TYPES.get(m[1]!) : undefined;
-  if (!m || packetType === undefined) throw new ParseError(`Encap hdr not supported: ${m ? '' : arg}`);
+  // Only the first item counts; ovs-ofctl ignores anything after the header.
+  const first = splitKeyValues(arg)[0];
+  const packetType = first ? ENCAP_TYPES.get(first.key) : undefined;
+  if (!first || packetType === undefined) throw new ParseError('Encap hdr not supported: ');
+  const m = [arg, first.key, arg.includes(`${first.key}(`) ? first.value : undefined] as const;
   const props: EncapProperty[] = [];
   if (m[2] !== undefined) {
-    if (m[1] !== 'nsh') throw new ParseError(`Invalid encap ${m[1]} property`);
     for (const { key, value } of splitKeyValues(m[2])) {
+      if (m[1] !== 'nsh') throw new ParseError(`Invalid property: ${key}`);
       if (key === 'md_type') {
         const t = numberOrThrow(value, 8);
-        if (t !== 1 && t !== 2) throw new ParseError(`invalid md_type ${value}`);
+        if (t !== 1 && t !== 2) throw new ParseError('invalid md_type');
         props.push({ kind: 'md_type', mdType: t });
       } else if (key === 'tlv') {
         const [c, t, v] = value.split(',').map((s) => s.trim());
@@ -692,7 +711,7 @@ function parseEncap(arg: string): Ofpact {
         props.push({ kind: 'tlv', tlvClass: numberOrThrow(c ?? '', 16), tlvType: numberOrThrow(t ?? '', 8),
           value: bigintToBytes(big, size) });
       } else {
-        throw new ParseError(`Invalid encap nsh property: ${key}`);
+        throw new ParseError(`Invalid property: ${key}`);
       }
     }
   }
@@ -703,7 +722,7 @@ function parseDecap(arg: string): Ofpact {
   if (arg.trim() === '') return { type: 'decap', packetType: 0xfffe };
   const m = /^packet_type\(ns=([^,]+),type=([^)]+)\)$/.exec(arg.trim());
   if (!m) throw new ParseError(`Invalid decap argument: ${arg}`);
-  return { type: 'decap', packetType: (numberOrThrow(m[1]!, 16) << 16) | numberOrThrow(m[2]!, 16) };
+  return { type: 'decap', packetType: ((numberOrThrow(m[1]!, 16, 'ns') << 16) | numberOrThrow(m[2]!, 16, 'type')) >>> 0 };
 }
 
 function parseOne(key: string, value: string, ctx: Context): Ofpact | null {
@@ -724,16 +743,16 @@ function parseOne(key: string, value: string, ctx: Context): Ofpact | null {
       return null;
     case 'mod_vlan_vid':
     case 'set_vlan_vid': {
-      const vid = parseNumber(value, 16);
-      if (vid === null || vid > 0xfff) throw new ParseError(`${value}: not a valid VLAN VID`);
+      const vid = numberOrThrow(value, 16, 'VLAN VID');
+      if (vid > 0xfff) throw new ParseError(`${value}: not a valid VLAN VID`);
       return name === 'mod_vlan_vid'
         ? { type: 'set-vlan-vid', vid, push: true }
         : { type: 'set-vlan-vid', vid, push: false, raw: 'set_vlan_vid' };
     }
     case 'mod_vlan_pcp':
     case 'set_vlan_pcp': {
-      const pcp = parseNumber(value, 8);
-      if (pcp === null || pcp > 7) throw new ParseError(`${value}: not a valid VLAN PCP`);
+      const pcp = numberOrThrow(value, 8, 'VLAN PCP');
+      if (pcp > 7) throw new ParseError(`${value}: not a valid VLAN PCP`);
       return name === 'mod_vlan_pcp'
         ? { type: 'set-vlan-pcp', pcp, push: true }
         : { type: 'set-vlan-pcp', pcp, push: false, raw: 'set_vlan_pcp' };
@@ -743,7 +762,7 @@ function parseOne(key: string, value: string, ctx: Context): Ofpact | null {
     case 'pop_vlan':
       return { type: 'strip-vlan', raw: 'pop_vlan' };
     case 'push_vlan': {
-      const e = parseNumber(value, 16);
+      const e = numberOrThrow(value, 16, 'ethertype');
       if (e !== 0x8100 && e !== 0x88a8) throw new ParseError(`${value}: not a valid VLAN ethertype`);
       return { type: 'push-vlan', ethertype: e };
     }
@@ -771,7 +790,7 @@ function parseOne(key: string, value: string, ctx: Context): Ofpact | null {
     case 'mod_nw_src':
     case 'mod_nw_dst': {
       const a = parseIpv4Address(value);
-      if (!a) throw new ParseError(`${value}: invalid IP address`);
+      if (!a) throw new ParseError(`${value}: could not convert to IP address`);
       const addr = ((a[0]! << 24) | (a[1]! << 16) | (a[2]! << 8) | a[3]!) >>> 0;
       return { type: name === 'mod_nw_src' ? 'set-ipv4-src' : 'set-ipv4-dst', addr };
     }
@@ -786,10 +805,11 @@ function parseOne(key: string, value: string, ctx: Context): Ofpact | null {
       return { type: 'set-ip-ecn', ecn };
     }
     case 'mod_nw_ttl':
-      return { type: 'set-ip-ttl', ttl: numberOrThrow(value, 8) };
+      return { type: 'set-ip-ttl', ttl: numberOrThrow(value, 8, 'TTL') };
     case 'mod_tp_src':
+      return { type: 'set-l4-src', port: numberOrThrow(value, 16, 'source port') };
     case 'mod_tp_dst':
-      return { type: name === 'mod_tp_src' ? 'set-l4-src' : 'set-l4-dst', port: numberOrThrow(value, 16) };
+      return { type: 'set-l4-dst', port: numberOrThrow(value, 16, 'destination port') };
     case 'dec_ttl':
       return parseDecTtl(value);
     case 'set_field':
@@ -815,7 +835,7 @@ function parseOne(key: string, value: string, ctx: Context): Ofpact | null {
       return { type: 'pop-queue' };
     case 'delete_field': {
       const field = lookupField(value);
-      if (!field) throw new ParseError(`${value}: unknown field`);
+      if (!field) throw new ParseError(`unknown field \`${value}'`);
       return { type: 'delete-field', field };
     }
     case 'resubmit':
@@ -826,8 +846,8 @@ function parseOne(key: string, value: string, ctx: Context): Ofpact | null {
       let idleTimeout = 0;
       let hardTimeout = 0;
       for (const { key: k, value: v } of splitKeyValues(value)) {
-        if (k === 'idle_timeout') idleTimeout = numberOrThrow(v, 16);
-        else if (k === 'hard_timeout') hardTimeout = numberOrThrow(v, 16);
+        if (k === 'idle_timeout') idleTimeout = numberOrThrow(v, 16, 'idle_timeout');
+        else if (k === 'hard_timeout') hardTimeout = numberOrThrow(v, 16, 'hard_timeout');
         else throw new ParseError(`invalid key '${k}' in 'fin_timeout' argument`);
       }
       return { type: 'fin-timeout', idleTimeout, hardTimeout };
@@ -858,7 +878,7 @@ function parseOne(key: string, value: string, ctx: Context): Ofpact | null {
     case 'sample':
       return parseSample(value, ctx);
     case 'clone':
-      return { type: 'clone', actions: parseList(value, { ...ctx, nested: 'actions' }) };
+      return { type: 'clone', actions: parseList(value, { ...ctx, nested: 'actions', outer: 'clone' }) };
     case 'ct':
       return parseCt(value, ctx);
     case 'ct_clear':
@@ -868,7 +888,7 @@ function parseOne(key: string, value: string, ctx: Context): Ofpact | null {
       return parseNat(value);
     case 'check_pkt_larger': {
       const m = /^([^)]*?)->(.*)$/s.exec(value);
-      if (!m) throw new ParseError(`invalid (null) "${value}"`);
+      if (!m) throw new ParseError(`${value}: missing \`->'`);
       const pktLen = parseNumber(m[1]!, 16);
       if (pktLen === null) throw new ParseError(`invalid (null) "${m[1]}"`);
       const dst = parseSubfield(m[2]!);
@@ -885,8 +905,12 @@ function parseOne(key: string, value: string, ctx: Context): Ofpact | null {
       return { type: 'debug-recirc' };
     case 'debug_slow':
       return { type: 'debug-slow' };
-    case 'meter':
-      return { type: 'meter', meterId: numberOrThrow(value) };
+    case 'meter': {
+      // Read as 64 bits and kept as 32, so 2**32 becomes meter 0, which the check refuses.
+      const id = parseNumber(value, 64);
+      if (id === null) throw new ParseError(value.trim() === '' ? 'missing required numeric argument' : `invalid numeric format ${value}`);
+      return { type: 'meter', meterId: Number(BigInt(id) & 0xffffffffn) };
+    }
     case 'goto_table':
       return { type: 'goto-table', tableId: parseTable(value, 'goto') };
     case 'write_metadata': {
@@ -897,7 +921,7 @@ function parseOne(key: string, value: string, ctx: Context): Ofpact | null {
       };
     }
     case 'write_actions':
-      return { type: 'write-actions', actions: parseList(value, { ...ctx, nested: 'actions' }) };
+      return { type: 'write-actions', actions: parseList(value, { ...ctx, nested: 'actions', outer: 'write_actions' }) };
     case 'clear_actions':
       return { type: 'clear-actions' };
     default: {
@@ -919,11 +943,18 @@ function parseList(text: string, ctx: Context): Ofpact[] {
       drop = true;
       continue;
     }
-    if (ctx.nested && INSTRUCTION_NAMES[a.type] && ctx.nested === 'actions' && a.type !== 'write-actions') {
+    if (ctx.nested === 'actions' && a.type === 'meter') {
+      throw new ParseError(`${ctx.outer} action doesn't support nested action meter`);
+    }
+    if (ctx.nested && INSTRUCTION_NAMES[a.type] && ctx.nested === 'actions') {
       throw new ParseError(`${INSTRUCTION_NAMES[a.type]} instruction not allowed here`);
     }
-    if (ctx.nested === 'ct' && !(a.type === 'set-field' || a.type === 'nat')) {
-      throw new ParseError(`ct action doesn't support nested action ${actionName(key)}`);
+    if (ctx.nested === 'ct') {
+      const dst = a.type === 'set-field' ? a.field : a.type === 'move' ? a.dst.field : null;
+      if (dst && dst.name !== 'ct_mark' && dst.name !== 'ct_label') {
+        throw new ParseError(`ct action doesn't support nested modification of ${dst.name}`);
+      }
+      if (!dst && a.type !== 'nat') throw new ParseError(`ct action doesn't support nested action ${actionName(key)}`);
     }
     actions.push(a);
   }
@@ -946,7 +977,7 @@ function verifyInstructions(actions: readonly Ofpact[]): void {
     const name = INSTRUCTION_NAMES[a.type] ?? 'apply_actions';
     const index = name === 'apply_actions' ? 1 : INSTRUCTION_ORDER.indexOf(a.type) + (a.type === 'meter' ? 0 : 1);
     if (name !== 'apply_actions' && seen.has(name)) {
-      throw new ParseError(`instruction ${name} may be specified only once`);
+      throw new ParseError(`duplicate ${name} instruction not allowed, for OpenFlow 1.1+ compatibility`);
     }
     if (index < last) {
       throw new ParseError(`invalid instruction ordering: ${name} must appear before ${lastName}, for OpenFlow 1.1+ compatibility`);
