@@ -10,7 +10,7 @@ import {
   captureFlow, captureWire, readCorpusLines, readExpected, readExpectedWire, readWireLines,
 } from '../../../test/corpus/openflow-actions/capture.js';
 import { parseMatch, splitActions } from '../../flow/parse.js';
-import { checkCorpus } from './corpus-check.js';
+import { checkCorpus } from '../../../test/corpus/openflow-actions/compare.js';
 import { parseActions } from './parse.js';
 import type { Ofpact } from './types.js';
 

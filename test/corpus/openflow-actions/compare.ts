@@ -1,19 +1,20 @@
 // Compares the actions codec with real ovs-ofctl 3.1 over the corpus in
 // test/corpus/openflow-actions (flows.txt, errors.txt and the captured
 // expected.json): parse, usable protocols, encode, decode, format and the
-// byte-exact round trip, per flow and OpenFlow version. corpus.test.ts
-// asserts on the result; run directly it prints each mismatch.
+// byte-exact round trip, per flow and OpenFlow version.
+// src/openflow/actions/corpus.test.ts asserts on the result; run directly
+// (node dist/test/corpus/openflow-actions/compare.js) it prints each mismatch.
 
-import { readExpected, readExpectedWire, type CapturedVersion, type CapturedWire } from '../../../test/corpus/openflow-actions/capture.js';
-import { Match } from '../../flow/match.js';
-import { parseMatch, splitActions } from '../../flow/parse.js';
-import { OfpError } from '../ofp-error.js';
-import { checkActions, formatProtocols, protocolsOfVersion, PROTOCOL, PROTOCOLS_ANY } from './check.js';
-import { MATCH_FIELDS } from '../../flow/fields.js';
-import { decodeActions } from './decode.js';
-import { encodeActions } from './encode.js';
-import { formatActions } from './format.js';
-import { parseActions } from './parse.js';
+import { readExpected, readExpectedWire, type CapturedVersion, type CapturedWire } from './capture.js';
+import { Match } from '../../../src/flow/match.js';
+import { parseMatch, splitActions } from '../../../src/flow/parse.js';
+import { OfpError } from '../../../src/openflow/ofp-error.js';
+import { checkActions, formatProtocols, protocolsOfVersion, PROTOCOL, PROTOCOLS_ANY } from '../../../src/openflow/actions/check.js';
+import { MATCH_FIELDS } from '../../../src/flow/fields.js';
+import { decodeActions } from '../../../src/openflow/actions/decode.js';
+import { encodeActions } from '../../../src/openflow/actions/encode.js';
+import { formatActions } from '../../../src/openflow/actions/format.js';
+import { parseActions } from '../../../src/openflow/actions/parse.js';
 
 /** Fields an OpenFlow 1.0 match holds, and those OpenFlow 1.1's adds. */
 const OF10_MATCH = new Set(['in_port', 'eth_src', 'eth_dst', 'eth_type', 'vlan_tci', 'vlan_vid', 'vlan_pcp', 'dl_vlan',
