@@ -123,3 +123,19 @@ test('formatActions() prints port names when given them', () => {
   assert.deepEqual(parseActions('output:p1', { portNames: new Map([['p1', 1]]) }), [{ type: 'output', port: 1, maxLen: 0 }]);
   assert.equal(formatActions([]), 'drop');
 });
+
+test('checkActions() with a version refuses what the match makes inconsistent there', () => {
+  const pop = parseActions('pop_vlan');
+  assert.doesNotThrow(() => checkActions(pop, new Match(), { version: 1 }));
+  assert.throws(() => checkActions(pop, new Match(), { version: 4 }),
+    (e) => e instanceof OfpError && e.errorName === 'OFPBAC_MATCH_INCONSISTENT');
+  assert.doesNotThrow(() => checkActions(pop, parseMatch('dl_vlan=5'), { version: 4 }));
+  assert.throws(() => checkActions(parseActions('output:65535'), new Match()),
+    (e) => e instanceof OfpError && e.errorName === 'OFPBAC_BAD_OUT_PORT');
+});
+
+test('parseActions() without instructions refuses them, as in group buckets and packet-outs', () => {
+  assert.throws(() => parseActions('output:1,goto_table:2', { instructions: false }), /goto_table instruction not allowed here/);
+  assert.throws(() => parseActions('write_actions(output:1)', { instructions: false }), /write_actions instruction not allowed here/);
+  assert.deepEqual(parseActions('output:1', { instructions: false }), [{ type: 'output', port: 1, maxLen: 0 }]);
+});

@@ -355,9 +355,16 @@ function checkOutputPort(port: number): void {
  * OFPBAC_BAD_ARGUMENT, ...) when no protocol could accept them; otherwise
  * returns the protocols that can. Records flowHasVlan and ipProto on the
  * actions that need them for encoding.
+ *
+ * With `version` (the wire version a flow_mod came in), it judges decoded
+ * actions as a switch does: OFPBAC_MATCH_INCONSISTENT when the match makes
+ * them inconsistent in that version (strip_vlan without a VLAN in 1.1+, ...).
  */
-export function checkActions(actions: readonly Ofpact[], match: Match): CheckResult {
+export function checkActions(actions: readonly Ofpact[], match: Match, options: { version?: number } = {}): CheckResult {
   const state: State = { flow: match.clone(), usable: PROTOCOLS_ANY, matchUsable: PROTOCOLS_ANY };
   for (const a of actions) checkOne(a, state, {});
+  if (options.version !== undefined && (state.matchUsable & protocolsOfVersion(options.version)) === 0) {
+    fail('OFPBAC_MATCH_INCONSISTENT', `actions are inconsistent with the match in OpenFlow version ${options.version}`);
+  }
   return { usable: state.usable & state.matchUsable, matchUsable: state.matchUsable };
 }

@@ -23,6 +23,12 @@ export interface ParseActionsOptions {
   /** Port names a switch reported, accepted wherever a port number is. */
   portNames?: ReadonlyMap<string, number>;
   /**
+   * False for action lists that cannot hold instructions (group buckets,
+   * packet-out): meter, goto_table and the rest are refused as ovs-ofctl
+   * refuses them there. Default true (a flow's actions).
+   */
+  instructions?: boolean;
+  /**
    * The flow's match. When given, the actions are checked against it as
    * ovs-ofctl does (checkActions()), which also records what encoding needs
    * from the match (a VLAN present, the IP protocol).
@@ -992,7 +998,10 @@ function verifyInstructions(actions: readonly Ofpact[]): void {
 
 /** Reads ovs-ofctl action text (what follows "actions=") into Ofpacts. */
 export function parseActions(text: string, options: ParseActionsOptions = {}): Ofpact[] {
-  const ctx: Context = options.portNames ? { portNames: options.portNames } : {};
+  const ctx: Context = {
+    ...(options.portNames ? { portNames: options.portNames } : {}),
+    ...(options.instructions === false ? { nested: 'actions' as const, outer: 'apply_actions' } : {}),
+  };
   const actions = parseList(text, ctx);
   verifyInstructions(actions);
   if (options.match) {
