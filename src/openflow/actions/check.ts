@@ -229,7 +229,8 @@ function checkOne(a: Ofpact, state: State, options: { inWriteActions?: boolean }
       flow.setMasked(L.DL_TYPE, a.ethertype, 0xffff);
       return;
     case 'set-field': {
-      state.usable &= a.raw === 'reg-load' ? PROTOCOLS_ANY : fieldProtocols(a.field);
+      // load works in every protocol; set_field only where the field can be matched.
+      state.usable &= a.raw === 'reg-load' || a.wireMask ? PROTOCOLS_ANY : fieldProtocols(a.field);
       if (!prerequisitesOk(a.field.prerequisite, key)) {
         fail('OFPBAC_MATCH_INCONSISTENT', `set_field ${a.field.name} lacks correct prerequisites`);
       }

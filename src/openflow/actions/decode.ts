@@ -65,7 +65,9 @@ function fullMask(size: number): Uint8Array {
 }
 
 /** An OXM TLV (set_field, reg_load2): the field, its value and mask. */
-function readOxmEntry(r: OfpReader, mayMask: boolean, unknown = 'OFPBAC_BAD_SET_LEN'): { field: MatchField; value: Uint8Array; mask: Uint8Array } {
+function readOxmEntry(
+  r: OfpReader, mayMask: boolean, unknown = 'OFPBAC_BAD_SET_LEN',
+): { field: MatchField; value: Uint8Array; mask: Uint8Array; wireMask?: boolean } {
   // Real ovs-ofctl reports a header it does not know as a bad length.
   const h = readHeader(r, unknown);
   const size = h.hasMask ? h.length / 2 : h.length;
@@ -80,7 +82,8 @@ function readOxmEntry(r: OfpReader, mayMask: boolean, unknown = 'OFPBAC_BAD_SET_
     bad('OFPBMC_BAD_WILDCARDS', `${h.field.name}: value has bits outside its mask`);
   }
   if (!h.field.writable) bad('OFPBAC_BAD_SET_ARGUMENT', `${h.field.name} is read-only`);
-  return { field: h.field, value, mask };
+  // An all-ones mask sent anyway (a load into tun_metadataN) goes back out the same way.
+  return h.hasMask && mask.every((b) => b === 0xff) ? { field: h.field, value, mask, wireMask: true } : { field: h.field, value, mask };
 }
 
 function bytesOf(v: bigint, size: number): Uint8Array {

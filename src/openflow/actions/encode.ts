@@ -153,27 +153,29 @@ function allOnes(mask: Uint8Array): boolean {
 // --- set_field ------------------------------------------------------------------
 
 /** OFPAT_SET_FIELD (OpenFlow 1.2+) with an OXM TLV; masked only from OpenFlow 1.5. */
-function setFieldOxm(w: OfpWriter, f: MatchField, value: Uint8Array, mask: Uint8Array, version: number): void {
+function setFieldOxm(w: OfpWriter, f: MatchField, value: Uint8Array, mask: Uint8Array, version: number, wireMask?: boolean): void {
   const s = begin(w, OFPAT11.SET_FIELD);
-  putOxmEntry(w, f, value, mask, version);
+  putOxmEntry(w, f, value, mask, version, wireMask);
   end(w, s);
 }
 
-function putOxmEntry(w: OfpWriter, f: MatchField, value: Uint8Array, mask: Uint8Array, version: number): void {
+function putOxmEntry(w: OfpWriter, f: MatchField, value: Uint8Array, mask: Uint8Array, version: number, wireMask?: boolean): void {
   const h = oxmHeaderOf(f, version);
   if (!h) throw new RangeError(`${f.name} cannot be set over OpenFlow`);
-  const masked = !allOnes(mask);
+  const masked = wireMask === true || !allOnes(mask);
   putHeader(w, h, { length: masked ? value.length * 2 : value.length, hasMask: masked });
   w.put(value);
   if (masked) w.put(mask);
 }
 
 /** NXAST_REG_LOAD for each run of mask bits (64 bits at most each), or one NXAST_REG_LOAD2. */
-function setFieldNxast(w: OfpWriter, f: MatchField, value: Uint8Array, mask: Uint8Array, version: number, raw?: string): void {
+function setFieldNxast(
+  w: OfpWriter, f: MatchField, value: Uint8Array, mask: Uint8Array, version: number, raw?: string, wireMask?: boolean,
+): void {
   const h = nxmHeaderOf(f);
   if (raw === 'reg-load2' || f.tunMetadataIndex !== undefined || !h || h.experimenter !== undefined) {
     const s = nx(w, 33);
-    putOxmEntry(w, f, value, mask, version);
+    putOxmEntry(w, f, value, mask, version, wireMask);
     end(w, s, 16);
     return;
   }
@@ -249,8 +251,8 @@ function setFieldLegacy(w: OfpWriter, f: MatchField, value: Uint8Array, mask: Ui
 }
 
 function encodeSetField(w: OfpWriter, a: Extract<Ofpact, { type: 'set-field' }>, version: number): void {
-  if (version >= 6) setFieldOxm(w, a.field, a.value, a.mask, version);
-  else if (a.raw === 'reg-load' || a.raw === 'reg-load2') setFieldNxast(w, a.field, a.value, a.mask, version, a.raw);
+  if (version >= 6) setFieldOxm(w, a.field, a.value, a.mask, version, a.wireMask);
+  else if (a.raw === 'reg-load' || a.raw === 'reg-load2') setFieldNxast(w, a.field, a.value, a.mask, version, a.raw, a.wireMask);
   else if (version < 3) {
     if (!setFieldLegacy(w, a.field, a.value, a.mask, version)) setFieldNxast(w, a.field, a.value, a.mask, version);
   } else if (allOnes(a.mask)) setFieldOxm(w, a.field, a.value, a.mask, version);

@@ -201,6 +201,7 @@ function formatOne(a: Ofpact, options: FormatActionsOptions): string {
         const load = asLoad(a);
         if (load) return load;
       }
+      if (a.wireMask) return `set_field:${altHex(bytesToBigint(a.value))}/${altHex(bytesToBigint(a.mask))}->${a.field.name}`;
       return `set_field:${formatFieldValue(a.field, a.value, a.mask)}->${a.field.name}`;
     }
     case 'move':

@@ -247,8 +247,10 @@ function parseSetField(value: string, ctx: Context): Ofpact {
   const valueText = value.slice(0, arrow);
   const name = value.slice(arrow + 2);
   const field = lookupField(name);
-  if (!field || field.headers.length === 0) throw new ParseError(`${name} is not a valid OXM field name`);
-  if (!field.writable) throw new ParseError(`${field.name} is read-only`);
+  if (!field) throw new ParseError(`${name} is not a valid OXM field name`);
+  // TODO(#5): real ovs-ofctl takes set_field to dl_vlan and dl_vlan_pcp and
+  // mis-encodes them (as in_port); we refuse them as fields without a header.
+  if (!field.writable || field.headers.length === 0) throw new ParseError(`${field.name} is read-only`);
   if (ctx.nested !== 'ct' && (field.name === 'ct_mark' || field.name === 'ct_label')) {
     throw new ParseError('cannot set CT fields outside of ct action');
   }
@@ -287,8 +289,16 @@ function parseLoad(value: string): Ofpact {
   if (v >> BigInt(dst.nBits) !== 0n) {
     throw new ParseError(`${value}: value ${src.toLowerCase().startsWith('0x') ? src : `0x${v.toString(16)}`} does not fit into ${dst.nBits} bits`);
   }
-  const size = dst.field.tunMetadataIndex !== undefined ? Math.ceil((dst.ofs + dst.nBits) / 8) : dst.field.bytes;
   const { mask } = fieldMaskFor(dst);
+  if (dst.field.tunMetadataIndex !== undefined) {
+    // Tunnel metadata has no fixed width: the load carries the bytes it covers, masked.
+    const size = Math.ceil((dst.ofs + dst.nBits) / 8);
+    return {
+      type: 'set-field', field: dst.field, raw: 'reg-load2', wireMask: true,
+      value: bigintToBytes(v << BigInt(dst.ofs), size), mask: bigintToBytes(mask, size),
+    };
+  }
+  const size = dst.field.bytes;
   return {
     type: 'set-field', field: dst.field, raw: 'reg-load',
     value: bigintToBytes(v << BigInt(dst.ofs), size), mask: bigintToBytes(mask, size),

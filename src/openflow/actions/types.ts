@@ -162,7 +162,9 @@ export type Ofpact =
    * keeps NXAST_REG_LOAD on the wire before OpenFlow 1.5.
    */
   | { readonly type: 'set-field'; readonly field: MatchField; readonly value: Uint8Array; readonly mask: Uint8Array;
-      readonly raw?: 'reg-load' | 'reg-load2' }
+      readonly raw?: 'reg-load' | 'reg-load2';
+      /** Send (and print) the mask even when it is all ones: a load into part of a tun_metadataN. */
+      readonly wireMask?: boolean }
   | { readonly type: 'move'; readonly src: Subfield; readonly dst: Subfield }
   | { readonly type: 'stack-push'; readonly subfield: Subfield }
   | { readonly type: 'stack-pop'; readonly subfield: Subfield }
