@@ -52,11 +52,12 @@ function u64(r: OfpReader): [number, number] {
 }
 
 function subfieldAt(r: OfpReader, ofsNbits: number): Subfield {
-  const h = readHeader(r, 'OFPBAC_BAD_ARGUMENT');
+  const h = readHeader(r, 'OFPBAC_BAD_SET_TYPE');
   return checkSubfield({ field: h.field, ofs: ofsNbits >>> 6, nBits: (ofsNbits & 0x3f) + 1 });
 }
 
-function fieldOf(r: OfpReader, error = 'OFPBAC_BAD_ARGUMENT'): MatchField {
+/** A field header; one Open vSwitch does not know is OFPBAC_BAD_SET_TYPE for most actions. */
+function fieldOf(r: OfpReader, error = 'OFPBAC_BAD_SET_TYPE'): MatchField {
   return readHeader(r, error).field;
 }
 
@@ -451,7 +452,8 @@ function decodeNx(r: OfpReader, subtype: number, length: number, version: number
         const cls = r.u16();
         const type = r.u8();
         const len = r.u8();
-        if (cls !== 4 || len < 4 || len - 4 > r.remaining) bad('OFPBAC_BAD_ARGUMENT', 'encap: bad property');
+        if (cls !== 4) bad('NXBAC_UNKNOWN_ED_PROP', `encap: unknown property class ${cls}`);
+        if (len < 4 || len - 4 > r.remaining) bad('OFPBAC_BAD_ARGUMENT', 'encap: bad property');
         const p = r.sub(len - 4, 'OFPBAC_BAD_ARGUMENT');
         r.skip(Math.min(r.remaining, (8 - (len % 8)) % 8));
         if (type === 1) {
@@ -462,7 +464,7 @@ function decodeNx(r: OfpReader, subtype: number, length: number, version: number
           const tlvLen = p.u8();
           props.push({ kind: 'tlv', tlvClass, tlvType, value: p.bytesView(tlvLen).slice() });
         } else {
-          bad('OFPBAC_BAD_ARGUMENT', `encap: unknown property ${type}`);
+          bad('NXBAC_UNKNOWN_ED_PROP', `encap: unknown property ${type}`);
         }
       }
       return { type: 'encap', packetType, props };
@@ -475,7 +477,7 @@ function decodeNx(r: OfpReader, subtype: number, length: number, version: number
     case NXAST.CHECK_PKT_LARGER: {
       const pktLen = r.u16();
       const ofs = r.u16();
-      const f = fieldOf(r);
+      const f = fieldOf(r, 'OFPBMC_BAD_FIELD');
       return { type: 'check-pkt-larger', pktLen, dst: checkSubfield({ field: f, ofs, nBits: 1 }) };
     }
     case NXAST.DELETE_FIELD: {
@@ -652,7 +654,8 @@ function decodeOf11(r: OfpReader, type: number, length: number, version: number)
     }
     case OFPAT11.COPY_FIELD: {
       if (version < 6) bad('OFPBAC_BAD_TYPE', 'copy_field needs OpenFlow 1.5');
-      return decodeCopyField(r);
+      // The OXM headers are read as a match's are: running short is OFPBMC_BAD_LEN.
+      return decodeCopyField(new OfpReader(r.bytes, { start: r.offset, end: r.end, truncated: 'OFPBMC_BAD_LEN' }));
     }
     case OFPAT11.METER:
       if (version < 6) bad('OFPBAC_BAD_TYPE', 'meter action needs OpenFlow 1.5');
@@ -699,7 +702,7 @@ function decodeOne(r: OfpReader, version: number): Ofpact {
       return decodeNx(body, body.u16(), length, version);
     }
     if (vendor === ONF_VENDOR_ID && version >= 4 && version <= 5) {
-      if (length < 16) bad(BAD_LEN, 'ONF action too short');
+      if (length < 24) bad(BAD_LEN, 'ONF action too short');
       const subtype = body.u16();
       if (subtype !== 3200) bad('OFPBAC_BAD_EXP_TYPE', `unknown ONF action ${subtype}`);
       body.skip(2);

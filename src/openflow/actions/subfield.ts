@@ -180,7 +180,7 @@ export function readHeader(r: OfpReader, unknown: string): ReadHeader {
 }
 
 /** A subfield's width check against its field, for decoded ofs/n_bits. */
-export function checkSubfield(sf: Subfield, error = 'OFPBAC_BAD_ARGUMENT'): Subfield {
+export function checkSubfield(sf: Subfield, error = 'OFPBAC_BAD_SET_LEN'): Subfield {
   if (sf.nBits < 1 || sf.ofs + sf.nBits > Math.max(sf.field.bits, headerBits(sf.field))) {
     throw new OfpError(error, `${formatSubfield(sf)} is out of range`);
   }
