@@ -548,11 +548,9 @@ function decodeOf10(r: OfpReader, type: number, length: number): Ofpact {
 }
 
 function decodeOf11(r: OfpReader, type: number, length: number, version: number): Ofpact {
-  // OpenFlow 1.1's header-setting actions are still decoded in later
-  // versions, as Open vSwitch does (checkActions() then judges them).
-  const only11 = (what: string): void => {
-    void what;
-  };
+  // OpenFlow 1.1's header-setting actions (set_vlan_vid ... set_mpls_tc) are
+  // still decoded in later versions, as Open vSwitch does; checkActions()
+  // then judges them against the match.
   switch (type) {
     case OFPAT11.OUTPUT: {
       expectLength(length, 16, 'output');
@@ -560,14 +558,12 @@ function decodeOf11(r: OfpReader, type: number, length: number, version: number)
       return { type: 'output', port, maxLen: r.u16() };
     }
     case OFPAT11.SET_VLAN_VID: {
-      only11('set_vlan_vid');
       expectLength(length, 8, 'set_vlan_vid');
       const vid = r.u16();
       if (vid & ~0xfff) bad('OFPBAC_BAD_ARGUMENT', 'set_vlan_vid: bad VID');
       return { type: 'set-vlan-vid', vid, push: false, raw: 'set_vlan_vid' };
     }
     case OFPAT11.SET_VLAN_PCP: {
-      only11('set_vlan_pcp');
       expectLength(length, 8, 'set_vlan_pcp');
       const pcp = r.u8();
       if (pcp & ~7) bad('OFPBAC_BAD_ARGUMENT', 'set_vlan_pcp: bad PCP');
@@ -575,23 +571,19 @@ function decodeOf11(r: OfpReader, type: number, length: number, version: number)
     }
     case OFPAT11.SET_DL_SRC:
     case OFPAT11.SET_DL_DST:
-      only11('set_dl');
       expectLength(length, 16, 'set_dl');
       return { type: type === OFPAT11.SET_DL_SRC ? 'set-eth-src' : 'set-eth-dst', mac: r.bytesView(6).slice() };
     case OFPAT11.SET_NW_SRC:
     case OFPAT11.SET_NW_DST:
-      only11('set_nw');
       expectLength(length, 8, 'set_nw');
       return { type: type === OFPAT11.SET_NW_SRC ? 'set-ipv4-src' : 'set-ipv4-dst', addr: r.u32() };
     case OFPAT11.SET_NW_TOS: {
-      only11('set_nw_tos');
       expectLength(length, 8, 'set_nw_tos');
       const tos = r.u8();
       if (tos & 3) bad('OFPBAC_BAD_ARGUMENT', 'set_nw_tos: ECN bits set');
       return { type: 'set-ip-dscp', tos };
     }
     case OFPAT11.SET_NW_ECN: {
-      only11('set_nw_ecn');
       expectLength(length, 8, 'set_nw_ecn');
       const ecn = r.u8();
       if (ecn & ~3) bad('OFPBAC_BAD_ARGUMENT', 'set_nw_ecn: bad ECN');
@@ -599,15 +591,12 @@ function decodeOf11(r: OfpReader, type: number, length: number, version: number)
     }
     case OFPAT11.SET_TP_SRC:
     case OFPAT11.SET_TP_DST:
-      only11('set_tp');
       expectLength(length, 8, 'set_tp');
       return { type: type === OFPAT11.SET_TP_SRC ? 'set-l4-src' : 'set-l4-dst', port: r.u16() };
     case OFPAT11.SET_MPLS_LABEL:
-      only11('set_mpls_label');
       expectLength(length, 8, 'set_mpls_label');
       return { type: 'set-mpls-label', label: r.u32() };
     case OFPAT11.SET_MPLS_TC:
-      only11('set_mpls_tc');
       expectLength(length, 8, 'set_mpls_tc');
       return { type: 'set-mpls-tc', tc: r.u8() };
     case OFPAT11.SET_MPLS_TTL:
