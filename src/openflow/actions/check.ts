@@ -61,7 +61,7 @@ export function formatProtocols(usable: number): string {
 
 /** Fields an OpenFlow 1.0 match can hold (set_field to them works in every protocol). */
 const OF10_FIELDS = new Set([
-  'in_port', 'eth_src', 'eth_dst', 'eth_type', 'vlan_vid', 'vlan_pcp', 'ip_src', 'ip_dst', 'nw_proto', 'ip_dscp',
+  'in_port', 'vlan_tci', 'eth_src', 'eth_dst', 'eth_type', 'vlan_vid', 'vlan_pcp', 'ip_src', 'ip_dst', 'nw_proto', 'ip_dscp',
   'nw_tos', 'tcp_src', 'tcp_dst', 'udp_src', 'udp_dst', 'icmp_type', 'icmp_code', 'arp_op', 'arp_spa', 'arp_tpa',
 ]);
 /** Fields OpenFlow 1.1's fixed match adds. */
@@ -234,6 +234,7 @@ function checkOne(a: Ofpact, state: State, options: { inWriteActions?: boolean }
       if (!prerequisitesOk(a.field.prerequisite, key)) {
         fail('OFPBAC_MATCH_INCONSISTENT', `set_field ${a.field.name} lacks correct prerequisites`);
       }
+      if (a.field.name === 'vlan_tci') a.flowHasVlan = (key[L.VLAN0]! & VLAN_CFI) !== 0;
       if ((a.field.name === 'vlan_vid' || a.field.name === 'vlan_pcp') && (key[L.VLAN0]! & VLAN_CFI) === 0) {
         fail('OFPBAC_MATCH_INCONSISTENT', `set_field ${a.field.name} lacks correct prerequisites`);
       }

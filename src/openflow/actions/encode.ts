@@ -203,10 +203,23 @@ function setFieldNxast(
 }
 
 /** set_field as OpenFlow 1.0 and 1.1 carry it: a legacy action where one exists. */
-function setFieldLegacy(w: OfpWriter, f: MatchField, value: Uint8Array, mask: Uint8Array, version: number): boolean {
+function setFieldLegacy(
+  w: OfpWriter, f: MatchField, value: Uint8Array, mask: Uint8Array, version: number, flowHasVlan?: boolean,
+): boolean {
   const v = Number(bytesToBigint(value.length <= 6 ? value : value.subarray(0, 6)));
   const v10 = version === 1;
   switch (f.name) {
+    case 'vlan_tci':
+      // The whole TCI (Open vSwitch ignores the mask here): a VLAN's VID and
+      // PCP when the present bit is set, else no VLAN at all.
+      if (v & 0x1000) {
+        if (!v10 && !flowHasVlan) stdU16(w, OFPAT11.PUSH_VLAN, 0x8100);
+        stdU16(w, OFPAT10.SET_VLAN_VID, v & 0xfff);
+        stdU8(w, OFPAT10.SET_VLAN_PCP, v >>> 13);
+      } else {
+        simpleStd(w, v10 ? OFPAT10.STRIP_VLAN : OFPAT11.POP_VLAN);
+      }
+      return true;
     case 'vlan_vid':
       stdU16(w, OFPAT10.SET_VLAN_VID, v & 0xfff);
       return true;
@@ -254,7 +267,7 @@ function encodeSetField(w: OfpWriter, a: Extract<Ofpact, { type: 'set-field' }>,
   if (version >= 6) setFieldOxm(w, a.field, a.value, a.mask, version, a.wireMask);
   else if (a.raw === 'reg-load' || a.raw === 'reg-load2') setFieldNxast(w, a.field, a.value, a.mask, version, a.raw, a.wireMask);
   else if (version < 3) {
-    if (!setFieldLegacy(w, a.field, a.value, a.mask, version)) setFieldNxast(w, a.field, a.value, a.mask, version);
+    if (!setFieldLegacy(w, a.field, a.value, a.mask, version, a.flowHasVlan)) setFieldNxast(w, a.field, a.value, a.mask, version);
   } else if (allOnes(a.mask)) setFieldOxm(w, a.field, a.value, a.mask, version);
   else setFieldNxast(w, a.field, a.value, a.mask, version);
 }

@@ -164,7 +164,9 @@ export type Ofpact =
   | { readonly type: 'set-field'; readonly field: MatchField; readonly value: Uint8Array; readonly mask: Uint8Array;
       readonly raw?: 'reg-load' | 'reg-load2';
       /** Send (and print) the mask even when it is all ones: a load into part of a tun_metadataN. */
-      readonly wireMask?: boolean }
+      readonly wireMask?: boolean;
+      /** vlan_tci only: whether the match has a VLAN (set by checkActions(); OpenFlow 1.1 needs it). */
+      flowHasVlan?: boolean }
   | { readonly type: 'move'; readonly src: Subfield; readonly dst: Subfield }
   | { readonly type: 'stack-push'; readonly subfield: Subfield }
   | { readonly type: 'stack-pop'; readonly subfield: Subfield }

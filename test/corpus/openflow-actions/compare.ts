@@ -64,8 +64,9 @@ export function checkCorpusEntry(flow: string, version: number, expected: Captur
   const split = splitActions(flow)!;
   let parsed;
   let usable = 0;
+  let match: Match;
   try {
-    const match = parseMatch(split.match);
+    match = parseMatch(split.match);
     parsed = parseActions(split.actions, { match });
     usable = checkActions(parsed, match).usable & matchProtocols(match);
   } catch (e) {
@@ -100,6 +101,8 @@ export function checkCorpusEntry(flow: string, version: number, expected: Captur
   let decoded;
   try {
     decoded = decodeActions(wire, version, { instructions: true });
+    // ofp-print judges decoded actions against the flow_mod's match, as a switch does.
+    checkActions(decoded, match, { version });
   } catch (e) {
     if (expected.decodeError === undefined) miss('decode', expected.text, errorText(e));
     else if (!(e instanceof OfpError) || e.errorName !== expected.decodeError) miss('decode error', expected.decodeError, errorText(e));
