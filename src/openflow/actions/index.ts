@@ -10,3 +10,5 @@ export { formatActions, type FormatActionsOptions } from './format.js';
 export { encodeActions, type EncodeActionsOptions } from './encode.js';
 export { decodeActions, type DecodeActionsOptions } from './decode.js';
 export { checkActions, formatProtocols, protocolsOfVersion, PROTOCOL, PROTOCOLS_ANY, type CheckResult } from './check.js';
+export { NX_VENDOR_ID, ONF_VENDOR_ID, NXAST, OFPAT10, OFPAT11, OFPIT } from './encode.js';
+export { splitKeyValues, parsePortName } from './parse.js';
