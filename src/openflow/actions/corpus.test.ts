@@ -5,6 +5,7 @@
 
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import {
   captureFlow, captureWire, readCorpusLines, readExpected, readExpectedWire, readWireLines,
@@ -70,5 +71,18 @@ test('a live ovs-ofctl still gives the kept answers', { skip: ovsOfctlMissing() 
   const wire = readExpectedWire();
   for (let i = 0; i < wire.length; i += 11) {
     assert.deepEqual(await captureWire(wire[i]!.version, wire[i]!.hex), wire[i]);
+  }
+});
+
+test('every OfpError name the actions code uses is one real ovs-ofctl knows', { skip: ovsOfctlMissing() ?? false }, () => {
+  const dir = new URL('../../../../src/openflow/actions/', import.meta.url);
+  const names = new Set<string>();
+  for (const file of readdirSync(dir).filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts'))) {
+    for (const m of readFileSync(new URL(file, dir), 'utf8').matchAll(/'((?:OFPB|NXB|OFPMM)[A-Z]*_[A-Z_]+)'/g)) names.add(m[1]!);
+  }
+  assert.ok(names.size > 15);
+  for (const name of names) {
+    const out = execFileSync('ovs-ofctl', ['print-error', name], { encoding: 'utf8' });
+    assert.match(out, /OpenFlow 1\.\d: vendor/, name);
   }
 });

@@ -693,7 +693,7 @@ function decodeOne(r: OfpReader, version: number): Ofpact {
     if (vendor === ONF_VENDOR_ID && version >= 4 && version <= 5) {
       if (length < 24) bad(BAD_LEN, 'ONF action too short');
       const subtype = body.u16();
-      if (subtype !== 3200) bad('OFPBAC_BAD_EXP_TYPE', `unknown ONF action ${subtype}`);
+      if (subtype !== 3200) bad('OFPBAC_BAD_VENDOR_TYPE', `unknown ONF action ${subtype}`);
       body.skip(2);
       return decodeCopyField(body);
     }
