@@ -133,9 +133,8 @@ function formatOne(a: Ofpact, options: FormatActionsOptions): string {
     case 'output-trunc':
       return `output(port=${port(a.port, options)},max_len=${a.maxLen})`;
     case 'output-reg':
-      return a.maxLen === 0xffff
-        ? `output:${formatSubfield(a.src)}`
-        : `output(port=${formatSubfield(a.src)},max_len=${a.maxLen})`;
+      // ovs-ofctl prints no max_len here, whatever the action carries.
+      return `output:${formatSubfield(a.src)}`;
     case 'enqueue':
       return `enqueue:${port(a.port, options)}:${a.queue}`;
     case 'controller': {
