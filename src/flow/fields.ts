@@ -68,7 +68,9 @@ export const OXM_CLASSES = {
   OXM_OF_PKT_REG: { oxmClass: 0x8001 },
   NXOXM_ET: { oxmClass: 0xffff, experimenter: 0x00002320 },
   ONFOXM_ET: { oxmClass: 0xffff, experimenter: 0x4f4e4600 },
-  ERICOXM_OF: { oxmClass: 0xffff, experimenter: 0x00d0f0 },
+  // Class 0x1000, not an experimenter OXM: real ovs-ofctl encodes nd_reserved
+  // as header 0x10000204.
+  ERICOXM_OF: { oxmClass: 0x1000 },
   // As ovs-ofctl encodes the NSH fields: experimenter 0x005ad650, not Nicira's.
   NXOXM_NSH: { oxmClass: 0xffff, experimenter: 0x005ad650 },
 } as const;

@@ -175,7 +175,7 @@ function scanIpv4Address(text: string): { bytes: Uint8Array; tail: string } | nu
   return { bytes, tail: text.slice(m[0].length) };
 }
 
-function parseIpv4Address(text: string): Uint8Array | null {
+export function parseIpv4Address(text: string): Uint8Array | null {
   const scanned = scanIpv4Address(text);
   return scanned && scanned.tail === '' ? scanned.bytes : null;
 }
@@ -198,7 +198,7 @@ function prefixMask(bits: number, size: number): Uint8Array {
   return out;
 }
 
-function parseIpv6Address(text: string): Uint8Array | null {
+export function parseIpv6Address(text: string): Uint8Array | null {
   let s = text;
   // A trailing dotted quad stands for the last two groups.
   const lastColon = s.lastIndexOf(':');
@@ -236,7 +236,7 @@ function parseIpv6Address(text: string): Uint8Array | null {
 }
 
 /** One MAC part, read like scanf("%hhx"). */
-function parseEthernetAddress(text: string): Uint8Array | null {
+export function parseEthernetAddress(text: string): Uint8Array | null {
   const parts = text.split(':');
   if (parts.length !== 6) return null;
   const out = new Uint8Array(6);
@@ -489,7 +489,7 @@ function parseTunMetadata(
 }
 
 /** Parses `text` as a value of field `f`; throws ParseError as ovs-ofctl reports. */
-function parseFieldValue(
+export function parseFieldValue(
   f: MatchField,
   s: string,
   options: ParseMatchOptions & { tunMetadata: TunMetadataMap },
