@@ -3,14 +3,21 @@
 // column when they have one, else by the first 8 digits of their UUID); with
 // -mm, also the column values the record holds (a difference, for "_is_diff"
 // records, exactly as stored). Reads the records only, without replaying
-// them, so it also shows files whose transactions would not replay.
+// them, so it also shows files whose transactions would not replay. Tables,
+// rows and columns come in the order the real ovsdb-tool's hash tables give.
 
 import { parseDatum } from '../data.js';
 import { OvsdbError } from '../error.js';
 import { isJsonObject, jsonToString, type Json, type JsonObject } from '../json.js';
 import type { LogRecord } from '../log.js';
 import { parseSchema, type DatabaseSchema } from '../schema.js';
+import { shashOrder } from '../client/shash-order.js';
 import { datumToOvsText, formatLogDate } from './text.js';
+
+/** An object's members in the order Open vSwitch's JSON parser iterates them (see shash-order.ts). */
+function members(object: JsonObject): [string, Json][] {
+  return shashOrder(Object.keys(object)).map((name) => [name, object[name]]);
+}
 
 function schemaLine(json: JsonObject): string {
   const text = (value: Json | undefined): string => (typeof value === 'string' ? value : '');
@@ -35,9 +42,9 @@ function columnLine(name: string, value: Json, schema: DatabaseSchema | null, ta
 function changeLines(record: JsonObject, schema: DatabaseSchema | null, names: Map<string, string>, verbosity: number): string[] {
   const lines: string[] = [];
   const isDiff = record._is_diff === true;
-  for (const [table, rows] of Object.entries(record)) {
+  for (const [table, rows] of members(record)) {
     if (table.startsWith('_') || !isJsonObject(rows)) continue;
-    for (const [uuid, row] of Object.entries(rows)) {
+    for (const [uuid, row] of members(rows)) {
       const oldName = names.get(uuid);
       const nameJson = isJsonObject(row) ? row.name : undefined;
       const newName = nameJson === undefined ? undefined : jsonToString(nameJson);
@@ -51,7 +58,7 @@ function changeLines(record: JsonObject, schema: DatabaseSchema | null, names: M
       if (row === null) {
         lines.push('    delete row');
       } else if (verbosity >= 2 && isJsonObject(row)) {
-        for (const [column, value] of Object.entries(row)) {
+        for (const [column, value] of members(row)) {
           if (!column.startsWith('_')) lines.push(columnLine(column, value, schema, table));
         }
       }
