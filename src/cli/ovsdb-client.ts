@@ -216,8 +216,13 @@ async function dump(client: Client, db: string, args: string[], options: Options
     const columns = columnsOf(table);
     const types = columns.map((column) => columnType(schema, table, column));
     const rows = reply.rows.map((row) => columns.map((column, c) => parseDatum(row[column], types[c])));
+    // Rows are ordered by their values, column by column as shown, but UUIDs
+    // (which differ from one database to the next) only break ties.
+    const holdsUuids = (c: number): boolean => types[c].key.type === 'uuid' || types[c].value?.type === 'uuid';
+    const shown = columns.map((_, c) => c);
+    const sortBy = [...shown.filter((c) => !holdsUuids(c)), ...shown.filter(holdsUuids)];
     rows.sort((a, b) => {
-      for (let c = 0; c < columns.length; c++) {
+      for (const c of sortBy) {
         const order = compareDatums(a[c], b[c]);
         if (order) return order;
       }
@@ -276,7 +281,7 @@ function printUpdate(schema: JsonObject, specs: readonly MonitorSpec[], updates:
     const rows: Cell[][] = [];
     const cells = (row: JsonObject | undefined): Cell[] =>
       columns.map((column, c) => (row && row[column] !== undefined ? datumCell(row[column], types[c]) : { kind: 'empty' }));
-    for (const uuid of Object.keys(rowsJson).sort()) {
+    for (const uuid of shashOrder(Object.keys(rowsJson))) {
       const change = rowsJson[uuid] as JsonObject;
       const text = (value: string): Cell => ({ kind: 'text', text: value });
       if (version2) {
@@ -402,7 +407,7 @@ const COMMANDS: readonly Command[] = [
         if (only !== undefined && table !== only) continue;
         for (const column of columnNames(schema, table)) {
           const cells: Cell[] = [
-            { kind: 'text', text: column }, { kind: 'text', text: jsonToString(columnTypeJson(schema, table, column)) },
+            { kind: 'text', text: column }, { kind: 'json', json: columnTypeJson(schema, table, column) },
           ];
           rows.push(only === undefined ? [{ kind: 'text', text: table }, ...cells] : cells);
         }
@@ -550,7 +555,8 @@ export async function run(args: string[]): Promise<number> {
     if (name === undefined) throw new ClientFatal('missing command name; use --help for help');
     const command = COMMANDS.find((candidate) => candidate.name === name);
     if (!command) throw new ClientFatal(`unknown command '${name}'; use --help for help`);
-    const server = rest.length && isActiveStreamName(rest[0]) ? rest.shift() as string : `unix:${join(ovsRundir(), 'db.sock')}`;
+    // A first argument that names a server is one unless the command needs it for itself.
+    const server = rest.length > command.minArgs && isActiveStreamName(rest[0]) ? rest.shift() as string : `unix:${join(ovsRundir(), 'db.sock')}`;
     client = await Client.open(server);
     let db = DEFAULT_DATABASE;
     if (command.needsDb && rest.length > command.minArgs) {

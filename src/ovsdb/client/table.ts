@@ -16,6 +16,8 @@ export type CellFormat = 'string' | 'bare' | 'json';
 export type Cell =
   | { readonly kind: 'datum'; readonly datum: Datum; readonly type: ColumnType }
   | { readonly kind: 'text'; readonly text: string }
+  /** JSON shown as its text, or as itself in the json format. */
+  | { readonly kind: 'json'; readonly json: Json }
   | { readonly kind: 'empty' };
 
 export interface Table {
@@ -64,6 +66,7 @@ function bareText(datum: Datum, type: ColumnType): string {
 
 function cellText(cell: Cell, format: CellFormat): string {
   if (cell.kind === 'text') return cell.text;
+  if (cell.kind === 'json') return jsonToString(cell.json);
   if (cell.kind === 'empty') return '';
   if (format === 'json') return jsonToString(datumToJson(cell.datum, cell.type));
   if (format === 'bare') return bareText(cell.datum, cell.type);
@@ -72,6 +75,7 @@ function cellText(cell: Cell, format: CellFormat): string {
 
 function cellJson(cell: Cell): Json {
   if (cell.kind === 'text') return cell.text;
+  if (cell.kind === 'json') return cell.json;
   if (cell.kind === 'empty') return null;
   return datumToJson(cell.datum, cell.type);
 }
