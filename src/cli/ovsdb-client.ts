@@ -5,7 +5,7 @@
 // 3.1 prints in each --format (checked side by side against the real server
 // in test/interop/ovsdb-client.test.ts). Tables and columns are listed in the
 // order the real client's hash tables give (src/ovsdb/client/shash-order.ts).
-// TODO(#4): monitor-cond-since, wait, backup, restore, convert,
+// TODO(#4): wait, backup, restore, convert,
 // needs-conversion, passive (punix:/ptcp:) servers, SSL, --detach/--pidfile.
 
 import { join } from 'node:path';
@@ -243,14 +243,15 @@ interface MonitorSpec {
   readonly select: { initial: boolean; insert: boolean; delete: boolean; modify: boolean };
 }
 
-function parseMonitorSpecs(schema: JsonObject, args: string[]): MonitorSpec[] {
+/** `where` names the server in monitor's messages (monitor-cond's leave it out). */
+function parseMonitorSpecs(schema: JsonObject, db: string, args: string[], where: string): MonitorSpec[] {
   if (args.length === 1 && args[0] === 'ALL') {
     return Object.keys(schema.tables as JsonObject).sort().map((table) => ({
       table, columns: undefined, select: { initial: true, insert: true, delete: true, modify: true },
     }));
   }
   const [table, ...columnArgs] = args;
-  if (!hasTable(schema, table)) throw new ClientFatal(`no table named ${table}`);
+  if (!hasTable(schema, table)) throw new ClientFatal(`${where}${db} does not have a table named "${table}"`);
   const select = { initial: true, insert: true, delete: true, modify: true };
   const columns: string[] = [];
   for (const name of columnArgs.flatMap((arg) => arg.split(',')).filter(Boolean)) {
@@ -258,7 +259,7 @@ function parseMonitorSpecs(schema: JsonObject, args: string[]): MonitorSpec[] {
     if (kind) {
       select[kind[1] as keyof typeof select] = false;
     } else if (!hasColumn(schema, table, name)) {
-      throw new ClientFatal(`table ${table} does not have a column named ${name}`);
+      throw new ClientFatal(`${where}table "${table}" in ${db} does not have a column named "${name}"`);
     } else {
       columns.push(name);
     }
@@ -268,8 +269,9 @@ function parseMonitorSpecs(schema: JsonObject, args: string[]): MonitorSpec[] {
 
 /** Prints one update (a monitor reply or notification) as tables, one per table that changed. */
 function printUpdate(schema: JsonObject, specs: readonly MonitorSpec[], updates: JsonObject, initial: boolean,
-  printer: TablePrinter, options: Options, out: (text: string) => void, version2: boolean): void {
+  printer: TablePrinter, options: Options, out: (text: string) => void, version2: boolean, lastIdLine?: string): void {
   const timestamp = options.timestamp ? formatLogDate(Date.now()) : undefined;
+  let idLine = lastIdLine;
   for (const spec of [...specs].sort((a, b) => (a.table < b.table ? -1 : 1))) {
     const rowsJson = updates[spec.table];
     if (!isJsonObject(rowsJson)) continue;
@@ -303,22 +305,34 @@ function printUpdate(schema: JsonObject, specs: readonly MonitorSpec[], updates:
     }
     if (rows.length === 0) continue;
     const caption = specs.length > 1 ? table : undefined;
+    const preface = [idLine, timestamp].filter((line) => line !== undefined).join('\n');
+    idLine = undefined;
     out(printer.print({
-      ...(timestamp !== undefined ? { timestamp } : {}), ...(caption !== undefined ? { caption } : {}),
+      ...(preface ? { preface } : {}), ...(caption !== undefined ? { caption } : {}),
       headings: ['row', 'action', ...columns], rows,
     }));
   }
 }
 
+/** Which monitor request: RFC 7047 "monitor", "monitor_cond" (update2) or "monitor_cond_since" (update3). */
+type MonitorKind = 'monitor' | 'cond' | 'since';
+
 async function monitor(client: Client, db: string, args: string[], options: Options, out: (text: string) => void,
-  conditional: boolean): Promise<'forever'> {
+  kind: MonitorKind): Promise<'forever'> {
   const schema = await client.getSchema(db);
+  const conditional = kind !== 'monitor';
   let condition: Json = null;
+  let lastId = '00000000-0000-0000-0000-000000000000';
+  if (kind === 'since' && /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(args[0] ?? '')) {
+    lastId = args[0];
+    args = args.slice(1);
+  }
+  if (conditional && args.length < 2) throw new ClientFatal(`invalid syntax for '${kind === 'since' ? 'monitor-cond-since' : 'monitor-cond'}' (use --help for help)`);
   if (conditional) {
     condition = parseTransaction(args[0]);
     args = args.slice(1);
   }
-  const specs = parseMonitorSpecs(schema, args);
+  const specs = parseMonitorSpecs(schema, db, args, kind === 'monitor' ? `${client.server}: ` : '');
   const requests: JsonObject = {};
   for (const spec of specs) {
     const request: JsonObject = { select: spec.select };
@@ -327,21 +341,34 @@ async function monitor(client: Client, db: string, args: string[], options: Opti
     requests[spec.table] = request;
   }
   const printer = new TablePrinter(options.style);
-  const method = conditional ? 'monitor_cond' : 'monitor';
-  const notification = conditional ? 'update2' : 'update';
+  const method = { monitor: 'monitor', cond: 'monitor_cond', since: 'monitor_cond_since' }[kind];
+  const notification = { monitor: 'update', cond: 'update2', since: 'update3' }[kind];
   client.connection.on('message', (message: JsonrpcMessage) => {
     if (message.type !== 'notify' || message.method !== notification) return;
-    const updates = message.params[1];
-    if (isJsonObject(updates as Json)) printUpdate(schema, specs, updates as JsonObject, false, printer, options, out, conditional);
+    const updates = message.params[kind === 'since' ? 2 : 1];
+    const idLine = kind === 'since' ? `last_id: ${String(message.params[1])}` : undefined;
+    if (isJsonObject(updates as Json)) printUpdate(schema, specs, updates as JsonObject, false, printer, options, out, conditional, idLine);
   });
-  let initial: JsonValue;
+  let reply: JsonValue;
+  const params: JsonValue[] = [db, null, requests as JsonValue];
+  if (kind === 'since') params.push(lastId);
   try {
-    initial = await client.request(method, [db, null, requests as JsonValue]);
+    reply = await client.request(method, params);
   } catch (error) {
     if (error instanceof JsonrpcRemoteError) throw new ClientFatal(`${method}: ${jsonToString(error.error as Json)}`);
     throw error;
   }
-  if (isJsonObject(initial as Json)) printUpdate(schema, specs, initial as JsonObject, true, printer, options, out, conditional);
+  let initial = reply as Json;
+  let idLine: string | undefined;
+  if (kind === 'since' && Array.isArray(reply)) {
+    idLine = `found: ${String(reply[0])}, last_id: ${String(reply[1])}`;
+    initial = reply[2] as Json;
+  }
+  if (isJsonObject(initial)) {
+    printUpdate(schema, specs, initial, true, printer, options, out, conditional, idLine);
+  } else if (idLine !== undefined) {
+    out(`${idLine}\n`);
+  }
   return 'forever';
 }
 
@@ -427,11 +454,15 @@ const COMMANDS: readonly Command[] = [
   { name: 'dump', needsDb: true, minArgs: 0, maxArgs: Infinity, run: dump },
   {
     name: 'monitor', needsDb: true, minArgs: 1, maxArgs: Infinity,
-    run: (client, db, args, options, out) => monitor(client, db, args, options, out, false),
+    run: (client, db, args, options, out) => monitor(client, db, args, options, out, 'monitor'),
   },
   {
     name: 'monitor-cond', needsDb: true, minArgs: 2, maxArgs: 3,
-    run: (client, db, args, options, out) => monitor(client, db, args, options, out, true),
+    run: (client, db, args, options, out) => monitor(client, db, args, options, out, 'cond'),
+  },
+  {
+    name: 'monitor-cond-since', needsDb: true, minArgs: 2, maxArgs: 4,
+    run: (client, db, args, options, out) => monitor(client, db, args, options, out, 'since'),
   },
   ...['lock', 'steal', 'unlock'].map((method): Command => ({
     name: method, needsDb: false, minArgs: 1, maxArgs: 1,
@@ -457,6 +488,7 @@ Valid commands are:
   monitor [SERVER] [DATABASE] TABLE [COLUMN,...]...
   monitor [SERVER] [DATABASE] ALL
   monitor-cond [SERVER] [DATABASE] CONDITION TABLE [COLUMN,...]...
+  monitor-cond-since [SERVER] [DATABASE] [LASTID] CONDITION TABLE [COLUMN,...]...
   dump [SERVER] [DATABASE] [TABLE [COLUMN]...]
   lock [SERVER] LOCK
   steal [SERVER] LOCK
@@ -559,7 +591,7 @@ export async function run(args: string[]): Promise<number> {
     const server = rest.length > command.minArgs && isActiveStreamName(rest[0]) ? rest.shift() as string : `unix:${join(ovsRundir(), 'db.sock')}`;
     client = await Client.open(server);
     let db = DEFAULT_DATABASE;
-    if (command.needsDb && rest.length > command.minArgs) {
+    if (command.needsDb && rest.length > 0) {
       const dbs = await client.listDbs();
       if (dbs.includes(rest[0])) db = rest.shift() as string;
     }

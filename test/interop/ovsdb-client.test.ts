@@ -120,6 +120,8 @@ test('ovs-ts ovsdb-client fails as the real ovsdb-client does: usage, unknown da
         ['transact', server, '[1'], ['transact', server, '{}'], ['transact', server, '[]'], ['query', server, '["x",'],
         ['transact', server], ['list-dbs', server, 'extra'], ['list-dbs', 'unix:/nonexistent/db.sock'],
         ['list-dbs', 'tcp:127.0.0.1:1'], ['list-dbs'], ['monitor-cond', server, 'Open_vSwitch', '[]', 'Port', 'name', 'tag'],
+        ['monitor-cond-since', server, 'Open_vSwitch', '[true]', 'Nope'], ['monitor', server, 'Open_vSwitch', 'Nope'],
+        ['monitor', server, 'Open_vSwitch', 'Port', 'nope'],
       ];
       for (const args of cases) await same(args);
     } finally {
@@ -162,7 +164,7 @@ function pair(setup: Setup, args: string[]): [Running, Running] {
 
 const TIMESTAMP = /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3}$/gm;
 
-test('ovs-ts ovsdb-client monitor and monitor-cond print what the real ovsdb-client prints, in each format',
+test('ovs-ts ovsdb-client monitor, monitor-cond and monitor-cond-since print what the real ovsdb-client prints, in each format',
   { skip: missing ?? false }, async () => {
     const setup = await setUp();
     const { ovs, server } = setup;
@@ -177,6 +179,9 @@ test('ovs-ts ovsdb-client monitor and monitor-cond print what the real ovsdb-cli
         ['-f', 'csv', 'monitor', server, 'Open_vSwitch', 'Port', 'name', 'trunks'],
         ['monitor-cond', server, 'Open_vSwitch', '[["name","==","p3"]]', 'Port', 'name,tag'],
         ['monitor-cond', server, 'Open_vSwitch', '[true]', 'Interface'],
+        ['monitor-cond-since', server, 'Open_vSwitch', '[true]', 'Port', 'name,tag'],
+        ['--timestamp', 'monitor-cond-since', server, 'Open_vSwitch', '00000000-0000-0000-0000-000000000000',
+          '[["name","!=","p1"]]', 'Port', 'name,tag,trunks'],
       ];
       const running = monitors.map((args) => pair(setup, args));
       // Every monitor has its initial reply before the changes start.
@@ -221,8 +226,11 @@ test('ovs-ts ovsdb-client lock, steal and unlock between clients print what the 
         await holder.waitFor((out) => out.split('locked').length > 2, 'the lock coming back');
         const unlock = start(['unlock', setup.server, name]);
         await new Promise((resolve) => setTimeout(resolve, 300));
-        // The waiter goes first, so that the lock never passes to it.
+        // One step at a time, each given time to settle, so that both runs see the same notifications.
+        const settle = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 300));
+        await settle();
         const waiterOutput = await waiter.stop();
+        await settle();
         const outputs = [await holder.stop(), waiterOutput, thief.stdout, await unlock.stop()];
         return outputs.map((text) => text.split(`"${name}"`).join('"NAME"'));
       };

@@ -21,8 +21,8 @@ export type Cell =
   | { readonly kind: 'empty' };
 
 export interface Table {
-  /** A line printed before the caption (monitor --timestamp). */
-  readonly timestamp?: string;
+  /** Lines printed before the caption (monitor --timestamp, monitor-cond-since's last_id). */
+  readonly preface?: string;
   readonly caption?: string;
   readonly headings: readonly string[];
   readonly rows: readonly (readonly Cell[])[];
@@ -109,7 +109,7 @@ export class TablePrinter {
     switch (format) {
       case 'table': {
         if (this.printed > 0) lines.push('');
-        if (table.timestamp !== undefined) lines.push(table.timestamp);
+        if (table.preface !== undefined) lines.push(table.preface);
         if (table.caption !== undefined) lines.push(table.caption);
         const texts = table.rows.map((row) => row.map((cell) => cellText(cell, cellFormat)));
         const widths = table.headings.map((heading, i) => Math.max(headings ? heading.length : 0, ...texts.map((row) => (row[i] ?? '').length)));
@@ -124,7 +124,7 @@ export class TablePrinter {
       }
       case 'list': {
         if (this.printed > 0) lines.push('');
-        if (table.timestamp !== undefined) lines.push(table.timestamp);
+        if (table.preface !== undefined) lines.push(table.preface);
         if (table.caption !== undefined) lines.push(table.caption);
         table.rows.forEach((row, r) => {
           if (r > 0) lines.push('');
@@ -137,7 +137,7 @@ export class TablePrinter {
       }
       case 'csv': {
         if (this.printed > 0) lines.push('');
-        if (table.timestamp !== undefined) lines.push(table.timestamp);
+        if (table.preface !== undefined) lines.push(table.preface);
         if (table.caption !== undefined) lines.push(table.caption);
         if (headings) lines.push(table.headings.map(csvQuote).join(','));
         for (const row of table.rows) lines.push(row.map((cell) => csvQuote(cellText(cell, cellFormat))).join(','));
@@ -145,14 +145,14 @@ export class TablePrinter {
       }
       case 'json': {
         const json: { [key: string]: Json } = { data: table.rows.map((row) => row.map(cellJson)) };
-        if (table.timestamp !== undefined) json.time = table.timestamp;
+        if (table.preface !== undefined) json.time = table.preface;
         if (table.caption !== undefined) json.caption = table.caption;
         if (headings) json.headings = [...table.headings];
         lines.push(jsonText(json, pretty));
         break;
       }
       case 'html': {
-        if (table.timestamp !== undefined) lines.push(table.timestamp);
+        if (table.preface !== undefined) lines.push(table.preface);
         lines.push('<table border=1>');
         if (table.caption !== undefined) lines.push(`    <caption>${htmlEscape(table.caption)}</caption>`);
         if (headings) {
