@@ -5,8 +5,7 @@
 // 3.1 prints in each --format (checked side by side against the real server
 // in test/interop/ovsdb-client.test.ts). Tables and columns are listed in the
 // order the real client's hash tables give (src/ovsdb/client/shash-order.ts).
-// TODO(#4): wait, backup, restore, convert,
-// needs-conversion, passive (punix:/ptcp:) servers, SSL, --detach/--pidfile.
+// TODO(#4): wait, backup, restore, passive (punix:/ptcp:) servers, SSL, --detach/--pidfile.
 
 import { join } from 'node:path';
 import { CommandLineError, parseCommandLine } from '../lib/command-line.js';
@@ -18,7 +17,8 @@ import { versionText } from '../lib/version.js';
 import { compareAtoms, parseDatum, type Datum } from '../ovsdb/data.js';
 import { OvsdbError } from '../ovsdb/error.js';
 import { isJsonObject, jsonToString, type Json, type JsonObject } from '../ovsdb/json.js';
-import { parseColumnType, type ColumnType } from '../ovsdb/schema.js';
+import { parseColumnType, parseSchema, schemaToJson, type ColumnType, type DatabaseSchema } from '../ovsdb/schema.js';
+import { readSchemaFile, SchemaFileError } from '../ovsdb/tool/schema-file.js';
 import { shashOrder } from '../ovsdb/client/shash-order.js';
 import { jsonText, TablePrinter, type Cell, type CellFormat, type TableFormat, type TableStyle } from '../ovsdb/client/table.js';
 import { parseJsonText } from '../ovsdb/tool/json-text.js';
@@ -147,6 +147,15 @@ function compareDatums(a: Datum, b: Datum): number {
 }
 
 // -- commands ---------------------------------------------------------------------
+
+function readClientSchema(path: string): DatabaseSchema {
+  try {
+    return readSchemaFile(path);
+  } catch (error) {
+    if (error instanceof SchemaFileError) throw new ClientFatal(error.message);
+    throw error;
+  }
+}
 
 interface Command {
   readonly name: string;
@@ -464,6 +473,26 @@ const COMMANDS: readonly Command[] = [
     name: 'monitor-cond-since', needsDb: true, minArgs: 2, maxArgs: 4,
     run: (client, db, args, options, out) => monitor(client, db, args, options, out, 'since'),
   },
+  {
+    name: 'needs-conversion', needsDb: false, minArgs: 1, maxArgs: 1,
+    async run(client, _db, args, _options, out) {
+      const schema = readClientSchema(args[0]);
+      const current = parseSchema(await client.getSchema(schema.name));
+      out(jsonToString(schemaToJson(current)) === jsonToString(schemaToJson(schema)) ? 'no\n' : 'yes\n');
+    },
+  },
+  {
+    name: 'convert', needsDb: false, minArgs: 1, maxArgs: 1,
+    async run(client, _db, args) {
+      const schema = readClientSchema(args[0]);
+      try {
+        await client.request('convert', [schema.name, schemaToJson(schema) as JsonValue]);
+      } catch (error) {
+        if (error instanceof JsonrpcRemoteError) throw new ClientFatal(`convert: server returned error ${jsonToString(error.error as Json)}`);
+        throw error;
+      }
+    },
+  },
   ...['lock', 'steal', 'unlock'].map((method): Command => ({
     name: method, needsDb: false, minArgs: 1, maxArgs: 1,
     run: (client, _db, args, _options, out) => lockCommand(client, method, args[0], out),
@@ -490,6 +519,8 @@ Valid commands are:
   monitor-cond [SERVER] [DATABASE] CONDITION TABLE [COLUMN,...]...
   monitor-cond-since [SERVER] [DATABASE] [LASTID] CONDITION TABLE [COLUMN,...]...
   dump [SERVER] [DATABASE] [TABLE [COLUMN]...]
+  convert [SERVER] SCHEMA
+  needs-conversion [SERVER] SCHEMA
   lock [SERVER] LOCK
   steal [SERVER] LOCK
   unlock [SERVER] LOCK

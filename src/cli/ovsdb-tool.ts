@@ -12,7 +12,6 @@ import { open } from 'node:fs/promises';
 import { join } from 'node:path';
 import { CommandLineError, parseCommandLine } from '../lib/command-line.js';
 import { ovsDbdir } from '../lib/dirs.js';
-import { errnoFromName, ovsStrerror } from '../lib/errno.js';
 import { OvsError } from '../lib/errors.js';
 import { OVS_TS_VERSION, versionText } from '../lib/version.js';
 import type { Database } from '../ovsdb/database.js';
@@ -20,6 +19,7 @@ import { OvsdbError, syntaxError } from '../ovsdb/error.js';
 import { jsonToString, type Json } from '../ovsdb/json.js';
 import { encodeRecord, readLog } from '../ovsdb/log.js';
 import { parseSchema, schemaToJson, type DatabaseSchema } from '../ovsdb/schema.js';
+import { ovsdbErrorText, readSchemaFile, SchemaFileError, strerror } from '../ovsdb/tool/schema-file.js';
 import { createDatabaseFile, loadDatabase, openDatabaseFile, snapshotRecord } from '../ovsdb/storage.js';
 import { convertDatabase } from '../ovsdb/tool/convert.js';
 import { showLog } from '../ovsdb/tool/show-log.js';
@@ -47,34 +47,13 @@ function defaultDb(): string {
   return join(ovsDbdir(), 'conf.db');
 }
 
-function strerror(error: unknown): string {
-  const code = (error as NodeJS.ErrnoException | undefined)?.code;
-  const errno = code === undefined ? undefined : errnoFromName(code);
-  return errno !== undefined ? ovsStrerror(errno) : String((error as Error).message ?? error);
-}
-
-/** OVS's text for an OvsdbError: "[syntax "S": ]ERROR: DETAILS". */
-function ovsdbErrorText(error: OvsdbError, context?: string): string {
-  const syntax = error.syntax === undefined ? '' : `syntax "${error.syntax}": `;
-  const details = context === undefined ? error.details : `${context}: ${error.details ?? ''}`;
-  return `${syntax}${error.error}${details === undefined ? '' : `: ${details}`}`;
-}
-
 /** Reads and parses a schema file, failing with ovsdb-tool's messages. */
 function readSchema(path: string): DatabaseSchema {
-  let text: string;
   try {
-    text = readFileSync(path, 'utf8');
+    return readSchemaFile(path);
   } catch (error) {
-    throw new ToolFatal(`failed to read schema: "${path}" could not be read as JSON (error opening "${path}": ${strerror(error)})`);
-  }
-  const parsed = parseJsonText(text);
-  if (!parsed.ok) throw new ToolFatal(`failed to read schema: "${path}" could not be read as JSON (${parsed.error})`);
-  try {
-    return parseSchema(parsed.value);
-  } catch (error) {
-    if (!(error instanceof OvsdbError)) throw error;
-    throw new ToolFatal(ovsdbErrorText(error, `failed to parse "${path}" as ovsdb schema`));
+    if (error instanceof SchemaFileError) throw new ToolFatal(error.message);
+    throw error;
   }
 }
 

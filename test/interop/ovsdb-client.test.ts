@@ -7,7 +7,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { VSWITCH_SCHEMA_PATH } from '../../src/ovsdb/vswitch-schema.js';
+import { VSWITCH_SCHEMA } from '../support/ovsdb-normalize.js';
 import { realOvsMissing, startRealOvs, type RealOvs } from '../support/real-ovs.js';
 import { OVS_TS_BIN, runOvsTs, runTool, type ToolOutcome } from '../support/run-tool.js';
 
@@ -122,8 +125,24 @@ test('ovs-ts ovsdb-client fails as the real ovsdb-client does: usage, unknown da
         ['list-dbs', 'tcp:127.0.0.1:1'], ['list-dbs'], ['monitor-cond', server, 'Open_vSwitch', '[]', 'Port', 'name', 'tag'],
         ['monitor-cond-since', server, 'Open_vSwitch', '[true]', 'Nope'], ['monitor', server, 'Open_vSwitch', 'Nope'],
         ['monitor', server, 'Open_vSwitch', 'Port', 'nope'],
+        ['needs-conversion', server, '/nonexistent.ovsschema'], ['convert', server, '/nonexistent.ovsschema'],
       ];
       for (const args of cases) await same(args);
+    } finally {
+      await ovs.stop();
+    }
+  });
+
+test('ovs-ts ovsdb-client needs-conversion and convert work on the real ovsdb-server as the real client does',
+  { skip: missing ?? false }, async () => {
+    const { ovs, server, same, ours, real } = await setUp();
+    try {
+      for (const schema of [VSWITCH_SCHEMA, VSWITCH_SCHEMA_PATH]) await same(['needs-conversion', server, schema]);
+      assert.deepEqual(await ours('convert', server, VSWITCH_SCHEMA_PATH), { stdout: '', stderr: '', status: 0 });
+      const shipped = (JSON.parse(readFileSync(VSWITCH_SCHEMA_PATH, 'utf8')) as { cksum: string }).cksum;
+      assert.equal((await real('get-schema-cksum', server)).stdout, `${shipped}\n`);
+      await same(['needs-conversion', server, VSWITCH_SCHEMA_PATH]);
+      await same(['dump', server, 'Open_vSwitch', 'Port', 'name', 'tag', 'trunks']);
     } finally {
       await ovs.stop();
     }

@@ -3,7 +3,7 @@
 // "set of up to 4,096 integers, in range 0 to 4,095"). Facts the man page does
 // not state (root tables, maxRows, ephemeral columns, extra indexes, the
 // schema version, and the type of columns documented only key by key) are
-// listed below. `node dist/test/support/vswitch-manpage.js` prints the schema
+// listed below. `node dist/test/support/vswitch-manpage.js --print` prints the schema
 // that schemas/vswitch.ovsschema holds; test/interop/ovsdb-vswitch-schema.test.ts
 // checks both against the man page and Debian's vswitch.ovsschema.
 
@@ -192,7 +192,8 @@ export function withCksum(schema: JsonObject): string {
   return text.replace(/^( *"version": .*\n)/m, `$1  "cksum": "${crc} ${length}",\n`);
 }
 
-if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+// Only with --print: `node --test dist/` also loads this file, as a test.
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href && process.argv[2] === '--print') {
   const page = readVswitchManpage();
   if (page === null) {
     process.stderr.write('ovs-vswitchd.conf.db(5) is not installed (apt-get install openvswitch-common)\n');
