@@ -49,6 +49,7 @@
 
 import { open, readFile, rename, stat, unlink, type FileHandle } from 'node:fs/promises';
 import { dirname } from 'node:path';
+import { errnoFromName, ovsStrerror } from '../lib/errno.js';
 import { OVS_TS_VERSION } from '../lib/version.js';
 import { VlogRateLimit, vlogModule } from '../lib/vlog.js';
 import {
@@ -269,7 +270,10 @@ async function fsyncDirectory(path: string): Promise<void> {
 }
 
 function ioError(path: string, what: string, error: unknown): OvsdbError {
-  const text = error instanceof Error ? error.message : String(error);
+  // strerror()'s text, as ovsdb-tool prints it ("open failed (No such file or directory)").
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  const errno = code === undefined ? undefined : errnoFromName(code);
+  const text = errno !== undefined ? ovsStrerror(errno) : error instanceof Error ? error.message : String(error);
   return new OvsdbError('I/O error', `${path}: ${what} failed (${text})`, { cause: error });
 }
 
