@@ -6,12 +6,9 @@ type Subcommand = (args: string[]) => Promise<number>;
 const SUBCOMMANDS: Record<string, () => Promise<Subcommand>> = {
   appctl: async () => (await import('./appctl.js')).run,
   ofctl: async () => (await import('./ofctl.js')).run,
-<<<<<<< HEAD
-  'ovsdb-server': async () => (await import('./ovsdb-server.js')).run,
-=======
   'ovsdb-client': async () => (await import('./ovsdb-client.js')).run,
+  'ovsdb-server': async () => (await import('./ovsdb-server.js')).run,
   'ovsdb-tool': async () => (await import('./ovsdb-tool.js')).run,
->>>>>>> ovsdb-tools
   vswitchd: async () => (await import('./vswitchd.js')).run,
 };
 
