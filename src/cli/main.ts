@@ -6,6 +6,7 @@ type Subcommand = (args: string[]) => Promise<number>;
 const SUBCOMMANDS: Record<string, () => Promise<Subcommand>> = {
   appctl: async () => (await import('./appctl.js')).run,
   ofctl: async () => (await import('./ofctl.js')).run,
+  vsctl: async () => (await import('./vsctl.js')).run,
   vswitchd: async () => (await import('./vswitchd.js')).run,
 };
 

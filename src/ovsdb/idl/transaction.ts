@@ -99,9 +99,8 @@ export class IdlTransaction {
 
   // -- edits -------------------------------------------------------------------------
 
-  /** Inserts a row with default values; returns its temporary UUID (replaced by the real one at commit). */
-  insert(table: string): string {
-    const uuid = newUuid();
+  /** Inserts a row with default values; returns its temporary UUID (`uuid` if given), replaced by the real one at commit. */
+  insert(table: string, uuid: string = newUuid()): string {
     const written = new Map<string, Datum>();
     for (const column of this.idl.tableSchema(table).columns.values()) {
       if (!column.name.startsWith('_')) written.set(column.name, defaultFor(column.type));
