@@ -241,6 +241,11 @@ export class Idl extends EventEmitter<IdlEvents> {
     return this.session.request('transact', [this.database, ...operations] as JsonValue[]);
   }
 
+  /** One "echo" round trip on the current connection (resolves also if it fails). */
+  async echo(): Promise<void> {
+    await this.session.request('echo', []).catch(() => undefined);
+  }
+
   // -- the monitor -------------------------------------------------------------------
 
   private async onConnected(): Promise<void> {

@@ -292,19 +292,26 @@ export class IdlTransaction {
       : { status: 'success', insertedUuids: inserted, incrementValue };
   }
 
-  /** Resolves when the replica holds the inserted rows and no longer holds the deleted root rows. */
-  private waitForReplica(inserted: ReadonlyMap<string, string>): Promise<void> {
+  /**
+   * Resolves when the replica holds the inserted root rows and no longer holds
+   * the deleted ones, after an echo round trip (the server sends the updates
+   * of our transaction before it answers a later request). Rows of non-root
+   * tables may have been garbage collected, so they are not waited for.
+   */
+  private async waitForReplica(inserted: ReadonlyMap<string, string>): Promise<void> {
+    await this.idl.echo();
     const checks: (() => boolean)[] = [];
     for (const edit of this.edits.values()) {
-      if (edit.inserted && !edit.deleted) {
+      const root = this.idl.tableSchema(edit.table).isRoot;
+      if (edit.inserted && !edit.deleted && root) {
         const real = inserted.get(edit.uuid);
         const wanted = this.idl.isReplicated(edit.table);
         if (real && wanted) checks.push(() => this.idl.row(edit.table, real) !== undefined);
-      } else if (edit.deleted && this.idl.tableSchema(edit.table).isRoot) {
+      } else if (edit.deleted && root) {
         checks.push(() => this.idl.row(edit.table, edit.uuid) === undefined);
       }
     }
-    return this.idl.waitFor(() => !this.idl.isConnected() || checks.every((check) => check()));
+    await this.idl.waitFor(() => !this.idl.isConnected() || checks.every((check) => check()));
   }
 }
 

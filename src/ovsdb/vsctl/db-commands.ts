@@ -4,7 +4,7 @@
 // ovs-vsctl uses for each table (a bridge's name, a manager's target, ...),
 // and ovs-vsctl's messages. Registered in commands.ts.
 
-import { compareAtoms, datumsEqual, findKey, makeDatum, newUuid, type Atom, type Datum } from '../data.js';
+import { compareAtoms, findKey, makeDatum, newUuid, type Atom, type Datum } from '../data.js';
 import type { ColumnType, TableSchema } from '../schema.js';
 import type { VsctlContext } from './context.js';
 import { check, formatDatum, formatTable, parseAtomText, parseDatumText, parseDatumTextUnchecked, VsctlError } from './values.js';
@@ -96,21 +96,49 @@ export function getRow(ctx: VsctlContext, table: TableSchema, id: string, mustEx
   return undefined;
 }
 
-/** Splits "COLUMN[:KEY]=VALUE" (or without "=VALUE" when `valueOptional`). */
-function parseColumnKeyValue(ctx: VsctlContext, table: TableSchema, arg: string, valueOptional: boolean):
+const CONDITION_OPERATORS = ['{not-in}', '{in}', '{!=}', '{<=}', '{>=}', '{=}', '{<}', '{>}', '!=', '<=', '>=', '=', '<', '>'];
+const CONDITION_TEXT = '"=", "!=", "<", ">", "<=", ">=", "{=}", "{!=}", "{<}", "{>}", "{<=}", "{>=}", "{in}", or "{not-in}"';
+
+/**
+ * Splits "COLUMN[:KEY]OP VALUE". With `conditions`, OP is any comparison
+ * find and wait-until accept, else only "="; `valueOptional` allows a bare
+ * "COLUMN[:KEY]" (get).
+ */
+function parseColumnKeyValue(ctx: VsctlContext, table: TableSchema, arg: string, valueOptional: boolean, conditions = false):
   { column: string; key: Atom | undefined; value: string | undefined; operator: string } {
-  const match = /^([^:=!<>{}]*)(?::((?:"(?:[^"\\]|\\.)*"|[^=!<>{}])*))?(\{?(?:=|!=|<=|>=|<|>)\}?)?(.*)$/s.exec(arg);
-  const columnName = match?.[1] ?? arg;
+  const nameEnd = arg.search(/[:=!<>{]/);
+  const columnName = nameEnd < 0 ? arg : arg.slice(0, nameEnd);
   const column = getColumn(table, columnName);
-  const operator = match?.[3];
-  if (!operator && !valueOptional) throw new VsctlError(`${arg}: argument does not end in "=" followed by a value.`);
+  let rest = nameEnd < 0 ? '' : arg.slice(nameEnd);
   let key: Atom | undefined;
-  if (match?.[2] !== undefined) {
+  if (rest.startsWith(':')) {
+    // The key runs to the first operator outside quotes.
+    let end = 1;
+    while (end < rest.length) {
+      const char = rest[end] as string;
+      if (char === '"') {
+        end++;
+        while (end < rest.length && rest[end] !== '"') end += rest[end] === '\\' ? 2 : 1;
+        end++;
+        continue;
+      }
+      if ('=!<>{'.includes(char)) break;
+      end++;
+    }
+    const keyText = rest.slice(1, end);
+    rest = rest.slice(end);
     const type = columnType(ctx, table.name, column);
     if (!type.value) throw new VsctlError(`cannot specify key to get for non-map column ${column}`);
-    key = parseAtomText(match[2], type.key);
+    key = parseAtomText(keyText, type.key);
   }
-  return { column, key, value: operator ? match?.[4] : undefined, operator: operator ?? '' };
+  const operator = (conditions ? CONDITION_OPERATORS : ['=']).find((op) => rest.startsWith(op));
+  const value = operator === undefined ? undefined : rest.slice(operator.length);
+  if (rest === '' && valueOptional) return { column, key, value: undefined, operator: '' };
+  if (operator === undefined || value === '') {
+    const what = conditions ? CONDITION_TEXT : '"="';
+    throw new VsctlError(`${arg}: argument does not end in ${what} followed by a value.`);
+  }
+  return { column, key, value, operator };
 }
 
 function symbolResolver(ctx: VsctlContext): (name: string) => string {
@@ -144,45 +172,58 @@ export function cmdList(ctx: VsctlContext): void {
   listRows(ctx, table, uuids);
 }
 
+/** OVS's ordering of two datums: more elements is larger, else the first differing pair (keys, then values). */
+function compareDatums(a: Datum, b: Datum): number {
+  if (a.keys.length !== b.keys.length) return a.keys.length - b.keys.length;
+  for (let i = 0; i < a.keys.length; i++) {
+    const order = compareAtoms(a.keys[i] as Atom, b.keys[i] as Atom);
+    if (order) return order;
+  }
+  if (a.values && b.values) {
+    for (let i = 0; i < a.values.length; i++) {
+      const order = compareAtoms(a.values[i] as Atom, b.values[i] as Atom);
+      if (order) return order;
+    }
+  }
+  return 0;
+}
+
+/** Whether every element (and value) of `small` is in `big`. */
+function isSubset(small: Datum, big: Datum): boolean {
+  return small.keys.every((atom, i) => {
+    const at = findKey(big, atom);
+    return at >= 0 && (!small.values || compareAtoms((big.values as Atom[])[at] as Atom, (small.values as Atom[])[i] as Atom) === 0);
+  });
+}
+
 /** Whether a row satisfies "COLUMN[:KEY]OP VALUE". */
 function rowMatches(ctx: VsctlContext, table: TableSchema, uuid: string, arg: string): boolean {
-  const { column, key, value, operator } = parseColumnKeyValue(ctx, table, arg, false);
+  const { column, key, value, operator } = parseColumnKeyValue(ctx, table, arg, false, true);
   const type = columnType(ctx, table.name, column);
   let actual = readValue(ctx, table.name, uuid, column);
   let wantedType = type;
   if (key !== undefined) {
     const at = findKey(actual, key);
     wantedType = { key: type.value as ColumnType['key'], min: 0, max: 1 };
+    if (at < 0 && !operator.startsWith('{')) return false;
     actual = at < 0 ? { keys: [] } : { keys: [(actual.values as Atom[])[at] as Atom] };
-    if (at < 0) return operator.includes('!=');
   }
   const wanted = parseDatumTextUnchecked(value as string, { ...wantedType, min: 0, max: Infinity }, symbolResolver(ctx));
-  const compare = (a: Datum, b: Datum): number => {
-    for (let i = 0; i < Math.min(a.keys.length, b.keys.length); i++) {
-      const order = compareAtoms(a.keys[i] as Atom, b.keys[i] as Atom);
-      if (order) return order;
-    }
-    return a.keys.length - b.keys.length;
-  };
-  const contains = (big: Datum, small: Datum): boolean => small.keys.every((atom, i) => {
-    const at = findKey(big, atom);
-    return at >= 0 && (!small.values || compareAtoms((big.values as Atom[])[at] as Atom, (small.values as Atom[])[i] as Atom) === 0);
-  });
+  const order = compareDatums(actual, wanted);
   switch (operator) {
-    case '=': return datumsEqual(actual, wanted) && actual.keys.length === wanted.keys.length;
-    case '!=': return !(datumsEqual(actual, wanted) && actual.keys.length === wanted.keys.length);
-    case '<': return compare(actual, wanted) < 0;
-    case '<=': return compare(actual, wanted) <= 0;
-    case '>': return compare(actual, wanted) > 0;
-    case '>=': return compare(actual, wanted) >= 0;
-    case '{=}': return datumsEqual(actual, wanted) && actual.keys.length === wanted.keys.length;
-    case '{!=}': return !(datumsEqual(actual, wanted) && actual.keys.length === wanted.keys.length);
-    case '{<=}': return contains(wanted, actual);
-    case '{<}': return contains(wanted, actual) && actual.keys.length < wanted.keys.length;
-    case '{>=}': return contains(actual, wanted);
-    case '{>}': return contains(actual, wanted) && actual.keys.length > wanted.keys.length;
+    case '=': case '{=}': return order === 0;
+    case '!=': case '{!=}': return order !== 0;
+    case '<': return order < 0;
+    case '<=': return order <= 0;
+    case '>': return order > 0;
+    case '>=': return order >= 0;
+    case '{<=}': case '{in}': return isSubset(actual, wanted);
+    case '{<}': return isSubset(actual, wanted) && actual.keys.length < wanted.keys.length;
+    case '{>=}': return isSubset(wanted, actual);
+    case '{>}': return isSubset(wanted, actual) && actual.keys.length > wanted.keys.length;
+    case '{not-in}': return actual.keys.every((atom) => findKey(wanted, atom) < 0);
   }
-  throw new VsctlError(`${arg}: unknown comparison operator`);
+  return false;
 }
 
 export function cmdFind(ctx: VsctlContext): void {
