@@ -254,6 +254,7 @@ async function execute(idl: Idl, globals: GlobalOptions, commands: VsctlCommand[
   }
   let warned = false;
   for (;;) {
+    const seqno = idl.seqno;
     const txn = idl.transaction();
     txn.dryRun = globals.dryRun;
     const symbols = new Map<string, VsctlSymbol>();
@@ -290,6 +291,8 @@ async function execute(idl: Idl, globals: GlobalOptions, commands: VsctlCommand[
     }
     const result = await txn.commit();
     if (result.status === 'try-again') {
+      // Rebuild from a replica that shows what the other client changed.
+      if (idl.isConnected() && idl.seqno === seqno) await idl.waitForChange().catch(() => undefined);
       if (!idl.isConnected()) await idl.waitForSync().catch(() => undefined);
       if (!idl.isAlive()) return fail(`${globals.db}: database connection failed (${connectFailure(globals.db)})`);
       continue;

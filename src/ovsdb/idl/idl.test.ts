@@ -9,7 +9,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { realOvsMissing, startRealOvs, type RealOvs } from '../../../test/support/real-ovs.js';
-import { Idl } from './idl.js';
+import { applyDiff, Idl } from './idl.js';
+import { vswitchRow, vswitchRows } from './vswitch.js';
 
 const missing = realOvsMissing();
 
@@ -20,6 +21,21 @@ function remoteOf(ovs: RealOvs): string {
 function names(idl: Idl, table: string): string[] {
   return idl.rows(table).map((row) => row.columns.get('name')?.keys[0] as string).sort();
 }
+
+test('applyDiff() toggles set elements and adds, changes or removes map keys as update2 says', () => {
+  const set = { key: { type: 'integer' as const }, min: 0, max: Infinity };
+  assert.deepEqual(applyDiff({ keys: [1, 2, 3] }, ['set', [2, 4]], set), { keys: [1, 3, 4] });
+  const map = { key: { type: 'string' as const }, value: { type: 'string' as const }, min: 0, max: Infinity };
+  const old = { keys: ['a', 'b', 'c'], values: ['1', '2', '3'] };
+  // a: same value -> removed; b: new value -> changed; d: new key -> added.
+  assert.deepEqual(applyDiff(old, ['map', [['a', '1'], ['b', '9'], ['d', '4']]], map),
+    { keys: ['b', 'c', 'd'], values: ['9', '3', '4'] });
+  const optional = { key: { type: 'string' as const }, min: 0, max: 1 };
+  assert.deepEqual(applyDiff({ keys: [] }, 'secure', optional), { keys: ['secure'] });
+  assert.deepEqual(applyDiff({ keys: ['secure'] }, 'secure', optional), { keys: [] });
+  const scalar = { key: { type: 'string' as const }, min: 1, max: 1 };
+  assert.deepEqual(applyDiff({ keys: ['a'] }, 'b', scalar), { keys: ['b'] });
+});
 
 describe('IDL against the real ovsdb-server', { skip: missing ?? false }, () => {
   let ovs: RealOvs;
@@ -121,6 +137,26 @@ describe('IDL against the real ovsdb-server', { skip: missing ?? false }, () => 
     assert.equal(await ovs.vsctl('get', 'Open_vSwitch', '.', 'external_ids'), '{mine="1", theirs="2"}\n');
   });
 
+  test('commitWithRetry() rebuilds after another client changed a verified column', async () => {
+    const idl = open();
+    await idl.waitForSync();
+    const root = idl.rows('Open_vSwitch')[0]!;
+    const attempts: number[] = [];
+    const result = await idl.commitWithRetry(async (txn, attempt) => {
+      attempts.push(attempt);
+      const ids = txn.get('Open_vSwitch', root.uuid, 'other_config');
+      txn.verify('Open_vSwitch', root.uuid, 'other_config');
+      txn.write('Open_vSwitch', root.uuid, 'other_config', {
+        keys: [...ids.keys, `k${attempt}`], values: [...(ids.values ?? []), 'mine'],
+      });
+      // The first time, another client gets in between our read and our commit.
+      if (attempt === 1) await ovs.vsctl('--no-wait', 'set', 'Open_vSwitch', '.', 'other_config:other=theirs');
+    });
+    assert.equal(result.status, 'success');
+    assert.deepEqual(attempts, [1, 2]);
+    assert.equal(await ovs.vsctl('get', 'Open_vSwitch', '.', 'other_config'), '{k2=mine, other=theirs}\n');
+  });
+
   test('increment() bumps next_cfg and returns the new value', async () => {
     const idl = open();
     await idl.waitForSync();
@@ -163,6 +199,26 @@ describe('IDL against the real ovsdb-server', { skip: missing ?? false }, () => 
     assert.equal(idl.resumed, false);
     assert.deepEqual(idl.trackedChanges(), []);
     assert.equal(idl.rows('Open_vSwitch').length, 1);
+  });
+
+  test('typed rows decode the Open_vSwitch schema', async () => {
+    const idl = open();
+    await idl.waitForSync();
+    await ovs.vsctl('--no-wait', 'add-br', 'typed0', '--', 'add-port', 'typed0', 'tp0', 'tag=7', '--',
+      'set', 'Interface', 'tp0', 'type=internal', 'external_ids:a=b');
+    await idl.waitFor(() => vswitchRows(idl, 'Port').some((port) => port.name === 'tp0'));
+    const port = vswitchRows(idl, 'Port').find((row) => row.name === 'tp0')!;
+    assert.equal(port.tag, 7);
+    assert.deepEqual(port.trunks, []);
+    const iface = vswitchRow(idl, 'Interface', port.interfaces[0]!)!;
+    assert.equal(iface.type, 'internal');
+    assert.equal(iface.external_ids.get('a'), 'b');
+    assert.equal(iface.ofport, undefined);
+    const root = vswitchRows(idl, 'Open_vSwitch')[0]!;
+    assert.equal(typeof root.next_cfg, 'number');
+    const bridge = vswitchRows(idl, 'Bridge').find((row) => root.bridges.includes(row.uuid) && row.name === 'typed0')!;
+    assert.equal(bridge.fail_mode, undefined);
+    assert.ok(bridge.ports.includes(port.uuid));
   });
 
   test('a lock goes to one client and passes on when its holder leaves', async () => {

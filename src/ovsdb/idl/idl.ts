@@ -12,7 +12,7 @@ import { JsonrpcRemoteError, type JsonrpcMessage, type JsonValue } from '../../l
 import { datumsEqual, defaultDatum, findKey, makeDatum, parseDatum, ZERO_UUID, type Atom, type Datum } from '../data.js';
 import type { Json } from '../json.js';
 import { parseSchema, type ColumnType, type DatabaseSchema, type TableSchema } from '../schema.js';
-import { IdlTransaction } from './transaction.js';
+import { IdlTransaction, type IdlTxnResult } from './transaction.js';
 
 /** One replicated row: every monitored column has a value (the default when the server sent none). */
 export interface IdlRow {
@@ -234,6 +234,26 @@ export class Idl extends EventEmitter<IdlEvents> {
   transaction(): IdlTransaction {
     if (!this.schema) throw new RangeError(`${this.remote}: no schema yet; await waitForSync() first`);
     return new IdlTransaction(this);
+  }
+
+  /**
+   * Builds and commits a transaction until it stops saying TRY_AGAIN: after
+   * each conflict (or lost connection) it waits for the replica to move, then
+   * calls `build` again on a fresh transaction. Resolves to the last result.
+   */
+  async commitWithRetry(
+    build: (txn: IdlTransaction, attempt: number) => void | Promise<void>, options: { maxAttempts?: number } = {},
+  ): Promise<IdlTxnResult> {
+    const maxAttempts = options.maxAttempts ?? Infinity;
+    for (let attempt = 1; ; attempt++) {
+      await this.waitForSync();
+      const seqno = this.seqno;
+      const txn = this.transaction();
+      await build(txn, attempt);
+      const result = await txn.commit();
+      if (result.status !== 'try-again' || attempt >= maxAttempts) return result;
+      if (this.seqno === seqno) await this.waitForChange();
+    }
   }
 
   /** Sends a "transact" request on the current connection. */
