@@ -123,7 +123,9 @@ function parseArgs(args: string[]): { globals: GlobalOptions; commands: VsctlCom
       throw new Usage(`'${command.name}' command requires at least ${spec.minArgs} arguments`);
     }
     if (command.args.length > spec.maxArgs) {
-      throw new Usage(`'${command.name}' command takes at most ${spec.maxArgs} arguments`);
+      const note = command.args.some((arg) => arg.startsWith('-'))
+        ? ' (note that options must precede command names and follow a "--" argument)' : '';
+      throw new Usage(`'${command.name}' command takes at most ${spec.maxArgs} arguments${note}`);
     }
   }
   return { globals, commands };

@@ -9,6 +9,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { isDeepStrictEqual } from 'node:util';
 import { describe, test } from 'node:test';
 import { realOvsMissing, startRealOvs, type RealOvs } from '../support/real-ovs.js';
 import { runOvsTs, runTool, type ToolOutcome } from '../support/run-tool.js';
@@ -93,11 +94,17 @@ describe('ovs-ts vsctl prints what ovs-vsctl prints', { skip: missing ?? false }
       const real = await startRealOvs({ vswitchd: false });
       const ours = await startRealOvs({ vswitchd: false });
       try {
+        // Every difference is reported, not only the first.
+        const differences: { line: string; expected: ToolOutcome; actual: ToolOutcome }[] = [];
         for (const line of scenario.lines) {
-          const expected = normalize(await runTool('ovs-vsctl', line.args, { env: real.env }), line.unordered);
-          const actual = normalize(await runOvsTs(['vsctl', ...line.args], { env: ours.env }), line.unordered);
-          assert.deepEqual(actual, expected, `ovs-vsctl ${line.text}`);
+          const [expectedRaw, actualRaw] = await Promise.all([
+            runTool('ovs-vsctl', line.args, { env: real.env }), runOvsTs(['vsctl', ...line.args], { env: ours.env }),
+          ]);
+          const expected = normalize(expectedRaw, line.unordered);
+          const actual = normalize(actualRaw, line.unordered);
+          if (!isDeepStrictEqual(actual, expected)) differences.push({ line: `ovs-vsctl ${line.text}`, expected, actual });
         }
+        assert.deepEqual(differences, []);
         assert.equal(await dump(ours), await dump(real), 'ovsdb-client dump after the scenario');
       } finally {
         await real.stop();

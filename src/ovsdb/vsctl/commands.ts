@@ -312,6 +312,9 @@ function cmdDelPort(ctx: VsctlContext): void {
     if (ctx.has('--if-exists')) return;
     throw new VsctlError(ctx.has('--with-iface') ? `no port or interface named ${target}` : `no port named ${target}`);
   }
+  if (ctx.view().bridges.has(port.name)) {
+    throw new VsctlError(`cannot delete port ${port.name} because it is the local port for bridge ${port.name} (deleting this port requires deleting the entire bridge)`);
+  }
   if (bridge && port.bridge !== bridge) {
     if (port.bridge.parent === bridge) {
       throw new VsctlError(`bridge ${bridge.name} does not have a port ${target} (although its child bridge ${port.bridge.name} does)`);

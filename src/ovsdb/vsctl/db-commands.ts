@@ -48,11 +48,14 @@ export function getTable(ctx: VsctlContext, name: string): TableSchema {
   throw new VsctlError(`unknown table "${name}"`);
 }
 
-export function getColumn(table: TableSchema, name: string): string {
-  const columns = [...table.columns.keys()].filter((column) => column !== '_version');
+/** A column by unique prefix; `_uuid` only where it may be read (`withUuid`). */
+export function getColumn(table: TableSchema, name: string, withUuid = true): string {
+  const columns = [...table.columns.keys()].filter((column) => column !== '_version' && (withUuid || column !== '_uuid'));
   const matches = byPrefix(columns.map((column) => [column, column]), name);
   if (matches.length === 1) return matches[0] as string;
-  if (matches.length > 1) throw new VsctlError(`${table.name} contains more than one column whose name matches "${name}"`);
+  if (matches.length > 1) {
+    throw new VsctlError(`${table.name} contains more than one column whose name matches "${name}": ${matches.sort().join(', ')}`);
+  }
   throw new VsctlError(`${table.name} does not contain a column whose name matches "${name}"`);
 }
 
@@ -108,7 +111,8 @@ function parseColumnKeyValue(ctx: VsctlContext, table: TableSchema, arg: string,
   { column: string; key: Atom | undefined; value: string | undefined; operator: string } {
   const nameEnd = arg.search(/[:=!<>{]/);
   const columnName = nameEnd < 0 ? arg : arg.slice(0, nameEnd);
-  const column = getColumn(table, columnName);
+  // get and find may name _uuid; set may not.
+  const column = getColumn(table, columnName, valueOptional || conditions);
   let rest = nameEnd < 0 ? '' : arg.slice(nameEnd);
   let key: Atom | undefined;
   if (rest.startsWith(':')) {
@@ -122,7 +126,7 @@ function parseColumnKeyValue(ctx: VsctlContext, table: TableSchema, arg: string,
         end++;
         continue;
       }
-      if ('=!<>{'.includes(char)) break;
+      if ('=!<>{:'.includes(char)) break;
       end++;
     }
     const keyText = rest.slice(1, end);
@@ -132,6 +136,9 @@ function parseColumnKeyValue(ctx: VsctlContext, table: TableSchema, arg: string,
     key = parseAtomText(keyText, type.key);
   }
   const operator = (conditions ? CONDITION_OPERATORS : ['=']).find((op) => rest.startsWith(op));
+  if (operator === undefined && rest !== '' && (valueOptional || rest.startsWith(':'))) {
+    throw new VsctlError(`${arg}: trailing garbage "${rest}" in argument`);
+  }
   const value = operator === undefined ? undefined : rest.slice(operator.length);
   if (rest === '' && valueOptional) return { column, key, value: undefined, operator: '' };
   if (operator === undefined || value === '') {
@@ -314,7 +321,7 @@ export function cmdSet(ctx: VsctlContext): void {
 }
 
 function mutableColumn(ctx: VsctlContext, table: TableSchema, name: string): { column: string; type: ColumnType } {
-  const column = getColumn(table, name);
+  const column = getColumn(table, name, false);
   if (!table.columns.get(column)?.mutable) throw new VsctlError(`cannot modify read-only column ${column} in table ${table.name}`);
   return { column, type: columnType(ctx, table.name, column) };
 }
@@ -331,7 +338,12 @@ export function cmdAdd(ctx: VsctlContext): void {
   for (const text of values) {
     const add = parseDatumTextUnchecked(text, { ...type, min: 0, max: Infinity }, symbolResolver(ctx));
     add.keys.forEach((atom, i) => {
-      if (keys.some((k) => compareAtoms(k, atom) === 0)) return;
+      const at = keys.findIndex((k) => compareAtoms(k, atom) === 0);
+      if (at >= 0) {
+        // A map key that is already there takes the new value.
+        if (mapValues) mapValues[at] = (add.values as Atom[])[i] as Atom;
+        return;
+      }
       keys.push(atom);
       if (mapValues) mapValues.push((add.values as Atom[])[i] as Atom);
     });
@@ -412,11 +424,13 @@ export function cmdCreate(ctx: VsctlContext): void {
 export function cmdDestroy(ctx: VsctlContext): void {
   const [tableName, ...ids] = ctx.command.args as [string, ...string[]];
   const table = getTable(ctx, tableName);
-  if (ctx.has('--all')) {
-    if (ids.length) throw new VsctlError('--all and records argument should not be specified together');
+  if (ctx.has('--all') && ids.length) {
+    throw new VsctlError('--all and records argument should not be specified together');
+  } else if (!ctx.has('--all') && !ids.length) {
+    ctx.warnings.push(['db_ctl_base', 'either --all or records argument should be specified']);
+  } else if (ctx.has('--all')) {
     for (const row of ctx.txn.rows(table.name)) ctx.txn.delete(table.name, row.uuid);
   } else {
-    if (!ids.length) throw new VsctlError('either --all or records argument should be specified');
     for (const id of ids) {
       const uuid = getRow(ctx, table, id, !ctx.has('--if-exists'));
       if (uuid) ctx.txn.delete(table.name, uuid);
