@@ -5,7 +5,8 @@
 
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { realOvsMissing, startRealOvs, type RealOvs } from '../../../test/support/real-ovs.js';
@@ -237,5 +238,48 @@ describe('IDL against the real ovsdb-server', { skip: missing ?? false }, () => 
     assert.equal((await txn.commit()).status, 'not-locked');
     await first.close();
     await second.waitFor(() => second.hasLock);
+  });
+});
+
+describe('IDL against a clustered real ovsdb-server', { skip: missing ?? false }, () => {
+  let dir: string;
+  before(() => {
+    dir = mkdtempSync(join(tmpdir(), 'idl-cluster-'));
+    const env = { ...process.env, OVS_RUNDIR: dir, OVS_LOGDIR: dir, OVS_DBDIR: dir };
+    const db = join(dir, 'conf.db');
+    execFileSync('ovsdb-tool', ['create-cluster', db, '/usr/share/openvswitch/vswitch.ovsschema', `unix:${join(dir, 'raft.sock')}`]);
+    execFileSync('ovsdb-server', ['--detach', '--no-chdir', '--pidfile', '--log-file', `--remote=punix:${join(dir, 'db.sock')}`, db],
+      { env, stdio: 'ignore' });
+    execFileSync('ovs-vsctl', ['--retry', '--timeout=20', '--no-wait', 'init'], { env });
+  });
+  after(() => {
+    try {
+      process.kill(Number(readFileSync(join(dir, 'ovsdb-server.pid'), 'utf8')), 'SIGTERM');
+    } catch {
+      // Already gone.
+    }
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  test('a reconnection resumes with monitor_cond_since from the last transaction id', async () => {
+    const idl = Idl.open(`unix:${join(dir, 'db.sock')}`, { session: { minBackoffMs: 100, maxBackoffMs: 200 } });
+    try {
+      await idl.waitForSync();
+      assert.equal(idl.resumed, false, 'the first monitor gets a full copy');
+      idl.clearTracked();
+      const seqno = idl.seqno;
+      idl.forceReconnect();
+      await idl.waitForSync();
+      assert.equal(idl.monitorMethod, 'monitor_cond_since');
+      assert.equal(idl.resumed, true, 'the server found our last transaction id');
+      assert.equal(idl.seqno, seqno, 'nothing changed, so nothing moved');
+      execFileSync('ovs-vsctl', [`--db=unix:${join(dir, 'db.sock')}`, '--no-wait', 'add-br', 'resume0']);
+      await idl.waitFor(() => idl.rows('Bridge').length === 1);
+      assert.equal(names(idl, 'Bridge')[0], 'resume0');
+      const kinds = idl.trackedChanges().map((change) => `${change.table} ${change.kind}`).sort();
+      assert.deepEqual(kinds, ['Bridge insert', 'Interface insert', 'Open_vSwitch modify', 'Port insert']);
+    } finally {
+      await idl.close();
+    }
   });
 });
