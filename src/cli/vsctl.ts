@@ -11,7 +11,7 @@ import { ovsRundir } from '../lib/dirs.js';
 import { versionText } from '../lib/version.js';
 import { vlogInit, vlogModule, vlogSetVerbosity } from '../lib/vlog.js';
 import { Idl } from '../ovsdb/idl/idl.js';
-import { BrExistsFailure, COMMANDS, READ_ONLY } from '../ovsdb/vsctl/commands.js';
+import { BrExistsFailure, COMMANDS } from '../ovsdb/vsctl/commands.js';
 import { VsctlContext, type VsctlCommand, type VsctlSymbol } from '../ovsdb/vsctl/context.js';
 import { VsctlError, type FormatOptions } from '../ovsdb/vsctl/values.js';
 
@@ -233,7 +233,10 @@ export async function run(args: string[]): Promise<number> {
   const { globals, commands } = parsed;
   if (globals.timeoutSec > 0) {
     // As ovs-vsctl's alarm(): the shell sees 142 (128 + SIGALRM).
-    setTimeout(() => process.kill(process.pid, 'SIGALRM'), globals.timeoutSec * 1000).unref();
+    setTimeout(() => {
+      vlogModule('fatal_signal').warn('terminating with signal 14 (Alarm clock)');
+      process.kill(process.pid, 'SIGALRM');
+    }, globals.timeoutSec * 1000).unref();
   }
   let idl: Idl;
   try {
@@ -259,6 +262,8 @@ async function execute(idl: Idl, globals: GlobalOptions, commands: VsctlCommand[
     const seqno = idl.seqno;
     const txn = idl.transaction();
     txn.dryRun = globals.dryRun;
+    // As ovs-vsctl: any command line on an empty database creates the Open_vSwitch row.
+    if (txn.rows('Open_vSwitch').length === 0) txn.insert('Open_vSwitch');
     const symbols = new Map<string, VsctlSymbol>();
     const ctx = new VsctlContext(txn, idl.schema!, symbols, globals.format);
     const outputs: string[] = [];
@@ -286,11 +291,9 @@ async function execute(idl: Idl, globals: GlobalOptions, commands: VsctlCommand[
     for (const [name, symbol] of symbols) {
       if (!symbol.created) return fail(`row id "${name}" is referenced but never created (e.g. with "-- --id=${name} create ...")`);
     }
-    const changes = commands.some((command) => !READ_ONLY.has(command.name));
+    // The increment is sent only if the transaction changes something else.
     const ovs = txn.rows('Open_vSwitch')[0];
-    if (!globals.noWait && changes && ovs && !txn.isInserted('Open_vSwitch', ovs.uuid)) {
-      txn.increment('Open_vSwitch', ovs.uuid, 'next_cfg');
-    }
+    if (!globals.noWait && ovs) txn.increment('Open_vSwitch', ovs.uuid, 'next_cfg');
     const result = await txn.commit();
     if (result.status === 'try-again') {
       // Rebuild from a replica that shows what the other client changed.

@@ -180,8 +180,9 @@ export class IdlTransaction {
     return ['set', datum.keys.map((key) => this.atomJson(key, type.key))];
   }
 
+  /** Selects one row; a row this transaction inserts is named by its named-uuid. */
   private where(uuid: string): Json {
-    return [['_uuid', '==', ['uuid', uuid]]];
+    return [['_uuid', '==', this.atomJson(uuid, { type: 'uuid' })]];
   }
 
   /** The operations this transaction sends (without the database name). */

@@ -449,10 +449,5 @@ export const COMMANDS: ReadonlyMap<string, CommandSpec> = new Map([
   spec('wait-until', 2, Infinity, [], cmdWaitUntil),
 ].map((command) => [command.name, command]));
 
-/** Commands that only read; the rest make vsctl wait for the switch (next_cfg) unless --no-wait. */
-export const READ_ONLY = new Set([
-  'show', 'list-br', 'br-exists', 'br-to-vlan', 'br-to-parent', 'br-get-external-id', 'list-ports', 'port-to-br',
-  'list-ifaces', 'iface-to-br', 'get-controller', 'get-fail-mode', 'get-manager', 'list', 'find', 'get', 'wait-until',
-]);
 
 export { getColumn };
