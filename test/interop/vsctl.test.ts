@@ -130,6 +130,19 @@ describe('ovs-ts vsctl prints what ovs-vsctl prints', { skip: missing ?? false }
     });
   }
 
+  test('concurrent add-port commands all land: the losers of each race retry (TRY_AGAIN)', async () => {
+    const ovs = await startRealOvs({ vswitchd: false });
+    try {
+      await ovs.vsctl('--no-wait', 'add-br', 'br0');
+      const ports = ['c0', 'c1', 'c2', 'c3', 'c4', 'c5'];
+      const outcomes = await Promise.all(ports.map((port) => runOvsTs(['vsctl', '--no-wait', 'add-port', 'br0', port], { env: ovs.env })));
+      assert.deepEqual(outcomes.map((outcome) => outcome.status), ports.map(() => 0));
+      assert.equal(await ovs.vsctl('list-ports', 'br0'), ports.map((port) => `${port}\n`).join(''));
+    } finally {
+      await ovs.stop();
+    }
+  });
+
   test('add-br without --no-wait returns once ovs-vswitchd applied next_cfg', async () => {
     const ovs = await startRealOvs();
     try {
