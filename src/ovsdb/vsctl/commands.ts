@@ -58,6 +58,16 @@ function deletePort(ctx: VsctlContext, portUuid: string, bridge: BridgeInfo): vo
   ctx.invalidate();
 }
 
+/** Refuses a name already used by a bridge, port or interface, with `what` ("cannot create a port named p1"). */
+function checkConflicts(ctx: VsctlContext, name: string, what: string): void {
+  const view = ctx.view();
+  if (view.bridges.has(name)) throw new VsctlError(`${what} because a bridge named ${name} already exists`);
+  const port = view.ports.get(name);
+  if (port) throw new VsctlError(`${what} because a port named ${name} already exists on bridge ${port.bridge.name}`);
+  const iface = view.ifaces.get(name);
+  if (iface) throw new VsctlError(`${what} because an interface named ${name} already exists on bridge ${iface.port.bridge.name}`);
+}
+
 // -- Open vSwitch-level commands --------------------------------------------------
 
 function cmdInit(ctx: VsctlContext): void {
@@ -152,6 +162,7 @@ function cmdAddBr(ctx: VsctlContext): void {
     }
     return;
   }
+  checkConflicts(ctx, name, `cannot create a bridge named ${name}`);
   const iface = insertInterface(ctx, name);
   ctx.set('Interface', iface, 'type', { keys: ['internal'] });
   const port = insertPort(ctx, name, [iface]);
@@ -257,10 +268,7 @@ function cmdListPorts(ctx: VsctlContext): void {
 
 function addPort(ctx: VsctlContext, bridgeName: string, portName: string, ifaceNames: string[], settings: string[], fakeIface: boolean): void {
   const existing = ctx.findPort(portName, false);
-  if (existing) {
-    if (!ctx.has('--may-exist')) {
-      throw new VsctlError(`cannot create a port named ${portName} because a port named ${portName} already exists on bridge ${existing.bridge.name}`);
-    }
+  if (existing && ctx.has('--may-exist')) {
     const command = `"--may-exist ${ctx.command.name} ${ctx.command.args.join(' ')}"`;
     if (existing.bridge.name !== bridgeName) {
       throw new VsctlError(`${command} but ${portName} is actually attached to bridge ${existing.bridge.name}`);
@@ -272,12 +280,8 @@ function addPort(ctx: VsctlContext, bridgeName: string, portName: string, ifaceN
     return;
   }
   const bridge = ctx.findBridge(bridgeName, true) as BridgeInfo;
-  for (const ifaceName of ifaceNames) {
-    const iface = ctx.findIface(ifaceName, false);
-    if (iface) {
-      throw new VsctlError(`cannot create a port named ${portName} because an interface named ${ifaceName} already exists on bridge ${iface.port.bridge.name}`);
-    }
-  }
+  checkConflicts(ctx, portName, `cannot create a port named ${portName}`);
+  for (const ifaceName of ifaceNames) checkConflicts(ctx, ifaceName, `cannot create an interface named ${ifaceName}`);
   const ifaces = ifaceNames.map((name) => insertInterface(ctx, name));
   const port = insertPort(ctx, portName, ifaces);
   if (fakeIface) ctx.set('Port', port, 'bond_fake_iface', { keys: [true] });
