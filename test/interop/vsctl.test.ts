@@ -113,7 +113,7 @@ describe('ovs-ts vsctl prints what ovs-vsctl prints', { skip: missing ?? false }
     });
   }
 
-  for (const args of [['--no-wait', 'init'], ['--timeout=2', 'list-br'], ['--no-wait', 'add-br', 'br0']]) {
+  for (const args of [['--no-wait', 'init'], ['--timeout=4', 'list-br'], ['--no-wait', 'add-br', 'br0']]) {
     test(`${args.join(' ')} on a database without an Open_vSwitch row does what ovs-vsctl does`, async () => {
       const real = await startRealOvs({ init: false });
       const ours = await startRealOvs({ init: false });
@@ -160,8 +160,8 @@ describe('ovs-ts vsctl prints what ovs-vsctl prints', { skip: missing ?? false }
   test('without --no-wait and no switch, --timeout ends vsctl as ovs-vsctl ends (SIGALRM)', async () => {
     const ovs = await startRealOvs({ vswitchd: false });
     try {
-      const expected = await runTool('ovs-vsctl', ['--timeout=1', 'add-br', 'x0'], { env: ovs.env });
-      const actual = await runOvsTs(['vsctl', '--timeout=1', 'add-br', 'x1'], { env: ovs.env });
+      const expected = await runTool('ovs-vsctl', ['--timeout=4', 'add-br', 'x0'], { env: ovs.env });
+      const actual = await runOvsTs(['vsctl', '--timeout=4', 'add-br', 'x1'], { env: ovs.env });
       assert.deepEqual(normalize(actual, false), normalize(expected, false));
       assert.equal(await ovs.vsctl('list-br'), 'x0\nx1\n');
     } finally {

@@ -55,6 +55,11 @@ export interface IdlEvents {
 
 const MONITOR_ID = 'idl';
 
+// TODO(#4): conditional monitoring (where clauses in monitor_cond requests and
+// monitor_cond_change), reading the _Server database to pick the cluster leader
+// and to notice schema changes (set_db_change_aware), and per-column "alert"
+// flags (columns replicated without bumping seqno) are not built yet.
+
 /**
  * A replica of a database. Create with Idl.open(); await waitForSync() before
  * reading. Never throws from event handlers; a server error on a monitor

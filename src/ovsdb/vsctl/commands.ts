@@ -408,7 +408,9 @@ function cmdSetManager(ctx: VsctlContext): void {
   ctx.set('Open_vSwitch', ctx.ovs(), 'manager_options', { keys: managers.sort() });
 }
 
-// -- the command table ----------------------------------------------------------------
+// -- the command table ----
+// TODO(#4): get-ssl/set-ssl/del-ssl, add-aa-mapping/del-aa-mapping/get-aa-mapping,
+// comment, and the --pretty and html output formats.------------------------------------------------------------
 
 const spec = (name: string, minArgs: number, maxArgs: number, options: string[], run: (ctx: VsctlContext) => void): CommandSpec =>
   ({ name, minArgs, maxArgs, options, run });
