@@ -8,6 +8,7 @@
 
 import { EventEmitter } from 'node:events';
 import { JsonrpcSession, type JsonrpcSessionOptions } from '../../lib/jsonrpc-session.js';
+import { vlogModule } from '../../lib/vlog.js';
 import { JsonrpcRemoteError, type JsonrpcMessage, type JsonValue } from '../../lib/jsonrpc.js';
 import { datumsEqual, defaultDatum, findKey, makeDatum, parseDatum, ZERO_UUID, type Atom, type Datum } from '../data.js';
 import type { Json } from '../json.js';
@@ -54,6 +55,7 @@ export interface IdlEvents {
 }
 
 const MONITOR_ID = 'idl';
+const log = vlogModule('ovsdb_idl');
 
 // TODO(#4): conditional monitoring (where clauses in monitor_cond requests and
 // monitor_cond_change), reading the _Server database to pick the cluster leader
@@ -86,6 +88,13 @@ export class Idl extends EventEmitter<IdlEvents> {
   private readonly tracked = new Map<string, IdlRowChange>();
   private synced = false;
   private connectionSeqno = -1;
+  /**
+   * Updates that arrive while a monitor request waits for its reply. A reply
+   * settles its promise only after the messages read with it were handled, so
+   * without this queue an update sent right after the reply would be applied
+   * first and then wiped by the initial copy.
+   */
+  private heldUpdates: JsonrpcMessage[] | null = null;
   private lockName: string | null = null;
   /** True while we hold lockName. */
   hasLock = false;
@@ -310,15 +319,19 @@ export class Idl extends EventEmitter<IdlEvents> {
       const params: JsonValue[] = [this.database, MONITOR_ID, this.monitorRequests(method)];
       if (method === 'monitor_cond_since') params.push(this.lastTxnId);
       let result: JsonValue;
+      this.heldUpdates = [];
       try {
         result = await this.session.request(method, params);
       } catch (error) {
+        this.heldUpdates = null;
         if (error instanceof JsonrpcRemoteError && isUnknownMethod(error.error)) {
           this.unsupported.add(method);
           continue;
         }
         throw error;
       }
+      const held = this.heldUpdates;
+      this.heldUpdates = null;
       if (this.connectionSeqno !== connection) return;
       this.monitorMethod = method;
       if (method === 'monitor_cond_since') {
@@ -331,6 +344,7 @@ export class Idl extends EventEmitter<IdlEvents> {
         this.resumed = false;
         this.replaceAll(result as Json, method === 'monitor' ? 1 : 2);
       }
+      for (const message of held) this.onMessage(message);
       this.synced = true;
       this.emit('synced');
       return;
@@ -339,6 +353,7 @@ export class Idl extends EventEmitter<IdlEvents> {
   }
 
   private onDisconnected(): void {
+    this.heldUpdates = null;
     this.synced = false;
     this.monitorMethod = null;
     this.connectionSeqno = -1;
@@ -346,7 +361,21 @@ export class Idl extends EventEmitter<IdlEvents> {
   }
 
   private onMessage(message: JsonrpcMessage): void {
+    try {
+      this.handleMessage(message);
+    } catch (error) {
+      // An update we cannot parse leaves the replica unreliable: start over.
+      log.warn(`${this.remote}: bad ${message.type === 'notify' || message.type === 'request' ? message.method : 'message'} from server (${(error as Error).message}); reconnecting`);
+      this.session.forceReconnect();
+    }
+  }
+
+  private handleMessage(message: JsonrpcMessage): void {
     if (message.type !== 'notify' && message.type !== 'request') return;
+    if (this.heldUpdates && message.method.startsWith('update')) {
+      this.heldUpdates.push(message);
+      return;
+    }
     const params = message.params as Json[];
     switch (message.method) {
       case 'update':
