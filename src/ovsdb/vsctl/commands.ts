@@ -346,20 +346,25 @@ function realBridge(ctx: VsctlContext): BridgeInfo {
   return bridge.parent ?? bridge;
 }
 
+/** set-/del-controller and set-/del-fail-mode refuse a fake bridge; the get commands read its parent. */
+function onlyRealBridge(ctx: VsctlContext): BridgeInfo {
+  return ctx.findRealBridge(ctx.command.args[0] as string, true) as BridgeInfo;
+}
+
 function cmdGetController(ctx: VsctlContext): void {
   const bridge = realBridge(ctx);
   sortedLines(ctx, ctx.refs('Bridge', bridge.uuid, 'controller').map((uuid) => ctx.str('Controller', uuid, 'target')));
 }
 
 function cmdDelController(ctx: VsctlContext): void {
-  const bridge = realBridge(ctx);
+  const bridge = onlyRealBridge(ctx);
   ctx.txn.verify('Bridge', bridge.uuid, 'controller');
   for (const uuid of ctx.refs('Bridge', bridge.uuid, 'controller')) ctx.txn.delete('Controller', uuid);
   ctx.set('Bridge', bridge.uuid, 'controller', { keys: [] });
 }
 
 function cmdSetController(ctx: VsctlContext): void {
-  const bridge = realBridge(ctx);
+  const bridge = onlyRealBridge(ctx);
   cmdDelController(ctx);
   const controllers = ctx.command.args.slice(1).map((target) => {
     const uuid = ctx.txn.insert('Controller');
@@ -375,11 +380,11 @@ function cmdGetFailMode(ctx: VsctlContext): void {
 }
 
 function cmdDelFailMode(ctx: VsctlContext): void {
-  ctx.set('Bridge', realBridge(ctx).uuid, 'fail_mode', { keys: [] });
+  ctx.set('Bridge', onlyRealBridge(ctx).uuid, 'fail_mode', { keys: [] });
 }
 
 function cmdSetFailMode(ctx: VsctlContext): void {
-  const bridge = realBridge(ctx);
+  const bridge = onlyRealBridge(ctx);
   const mode = ctx.command.args[1] as string;
   if (mode !== 'standalone' && mode !== 'secure') throw new VsctlError('fail-mode must be "standalone" or "secure"');
   ctx.set('Bridge', bridge.uuid, 'fail_mode', { keys: [mode] });
