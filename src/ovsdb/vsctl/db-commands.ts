@@ -44,7 +44,7 @@ function byPrefix<T>(names: Iterable<[string, T]>, wanted: string): T[] {
 export function getTable(ctx: VsctlContext, name: string): TableSchema {
   const matches = byPrefix([...ctx.schema.tables.values()].map((table) => [table.name, table]), name);
   if (matches.length === 1) return matches[0] as TableSchema;
-  if (matches.length > 1) throw new VsctlError(`multiple table names match "${name}"`);
+  if (matches.length > 1) throw new VsctlError(`"${name}" matches multiple table names: ${matches.map((table) => table.name).sort().join(', ')}`);
   throw new VsctlError(`unknown table "${name}"`);
 }
 

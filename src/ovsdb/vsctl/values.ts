@@ -229,13 +229,10 @@ export function formatTable(table: TableOutput, options: FormatOptions): string 
   const cell = (value: { datum: Datum; type: ColumnType }): string => formatDatum(value.datum, value.type, options.data);
   switch (options.format) {
     case 'json': {
-      const data: Json[] = table.rows.map((row) => row.map((value) => {
-        if (options.data === 'string' || options.data === 'json') return datumToJson(value.datum, value.type);
-        return cell(value);
-      }));
-      const json: { [key: string]: Json } = { data };
-      if (options.headings) json.headings = table.headings;
-      return `${jsonToString(json)}\n`;
+      // JSON output always has JSON cells, whatever --data says.
+      const data: Json[] = table.rows.map((row) => row.map((value) => datumToJson(value.datum, value.type)));
+      // --no-headings does not drop them from JSON output.
+      return `${jsonToString({ data, headings: table.headings })}\n`;
     }
     case 'csv': {
       const lines: string[] = [];
