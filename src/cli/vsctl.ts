@@ -30,7 +30,7 @@ interface GlobalOptions {
 /** Command options every command may take in ovs-vsctl's table, by name. */
 const COMMAND_OPTIONS = new Set([
   '--may-exist', '--if-exists', '--id', '--columns', '--real', '--fake', '--with-iface', '--fake-iface', '--all',
-  '--inactivity-probe',
+  '--inactivity-probe', '--bootstrap',
 ]);
 
 class Usage extends Error {}
@@ -174,6 +174,11 @@ Manager commands:
   get-manager                 print the managers
   del-manager                 delete the managers
   set-manager TARGET...       set the list of managers to TARGET...
+
+SSL commands:
+  get-ssl                     print the SSL configuration
+  del-ssl                     delete the SSL configuration
+  set-ssl PRIV-KEY CERT CA-CERT  set the SSL configuration
 
 Database commands:
   list TBL [REC]              list RECord (or all records) in TBL

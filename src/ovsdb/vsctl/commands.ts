@@ -413,9 +413,41 @@ function cmdSetManager(ctx: VsctlContext): void {
   ctx.set('Open_vSwitch', ctx.ovs(), 'manager_options', { keys: managers.sort() });
 }
 
+function cmdGetSsl(ctx: VsctlContext): void {
+  const ssl = ctx.refs('Open_vSwitch', ctx.ovs(), 'ssl')[0];
+  if (!ssl || !ctx.txn.row('SSL', ssl)) return;
+  ctx.print(`Private key: ${ctx.str('SSL', ssl, 'private_key')}\n`);
+  ctx.print(`Certificate: ${ctx.str('SSL', ssl, 'certificate')}\n`);
+  ctx.print(`CA Certificate: ${ctx.str('SSL', ssl, 'ca_cert')}\n`);
+  ctx.print(`Bootstrap: ${ctx.atom('SSL', ssl, 'bootstrap_ca_cert') === true}\n`);
+}
+
+function cmdDelSsl(ctx: VsctlContext): void {
+  const ovs = ctx.ovs();
+  ctx.txn.verify('Open_vSwitch', ovs, 'ssl');
+  for (const ssl of ctx.refs('Open_vSwitch', ovs, 'ssl')) ctx.txn.delete('SSL', ssl);
+  ctx.set('Open_vSwitch', ovs, 'ssl', { keys: [] });
+}
+
+function cmdSetSsl(ctx: VsctlContext): void {
+  const [privateKey, certificate, caCert] = ctx.command.args as [string, string, string];
+  cmdDelSsl(ctx);
+  const ssl = ctx.txn.insert('SSL');
+  ctx.set('SSL', ssl, 'private_key', { keys: [privateKey] });
+  ctx.set('SSL', ssl, 'certificate', { keys: [certificate] });
+  ctx.set('SSL', ssl, 'ca_cert', { keys: [caCert] });
+  ctx.set('SSL', ssl, 'bootstrap_ca_cert', { keys: [ctx.has('--bootstrap')] });
+  ctx.set('Open_vSwitch', ctx.ovs(), 'ssl', { keys: [ssl] });
+}
+
+/** comment ARG...: recorded with the transaction in the database log. */
+function cmdComment(ctx: VsctlContext): void {
+  ctx.txn.addComment(ctx.command.args.join(' '));
+}
+
 // -- the command table ----
-// TODO(#4): get-ssl/set-ssl/del-ssl, add-aa-mapping/del-aa-mapping/get-aa-mapping,
-// comment, and the --pretty and html output formats.------------------------------------------------------------
+// TODO(#4): add-aa-mapping/del-aa-mapping/get-aa-mapping and the --pretty and
+// html output formats.------------------------------------------------------------
 
 const spec = (name: string, minArgs: number, maxArgs: number, options: string[], run: (ctx: VsctlContext) => void): CommandSpec =>
   ({ name, minArgs, maxArgs, options, run });
@@ -448,6 +480,10 @@ export const COMMANDS: ReadonlyMap<string, CommandSpec> = new Map([
   spec('get-manager', 0, 0, [], cmdGetManager),
   spec('del-manager', 0, 0, [], cmdDelManager),
   spec('set-manager', 1, Infinity, ['--inactivity-probe'], cmdSetManager),
+  spec('get-ssl', 0, 0, [], cmdGetSsl),
+  spec('del-ssl', 0, 0, [], cmdDelSsl),
+  spec('set-ssl', 3, 3, ['--bootstrap'], cmdSetSsl),
+  spec('comment', 0, Infinity, [], cmdComment),
   spec('list', 1, Infinity, ['--if-exists', '--columns'], cmdList),
   spec('find', 1, Infinity, ['--columns'], cmdFind),
   spec('get', 2, Infinity, ['--if-exists', '--id'], cmdGet),
