@@ -9,6 +9,7 @@ const SUBCOMMANDS: Record<string, () => Promise<Subcommand>> = {
   'ovsdb-client': async () => (await import('./ovsdb-client.js')).run,
   'ovsdb-server': async () => (await import('./ovsdb-server.js')).run,
   'ovsdb-tool': async () => (await import('./ovsdb-tool.js')).run,
+  vsctl: async () => (await import('./vsctl.js')).run,
   vswitchd: async () => (await import('./vswitchd.js')).run,
 };
 

@@ -40,9 +40,10 @@ export interface RealOvs {
 
 /**
  * Starts ovsdb-server and ovs-vswitchd --enable-dummy in a fresh directory.
- * With `vswitchd: false` only the database server runs.
+ * With `vswitchd: false` only the database server runs; with `init: false`
+ * (which implies no vswitchd) the database is left without its Open_vSwitch row.
  */
-export async function startRealOvs(options: { vswitchd?: boolean } = {}): Promise<RealOvs> {
+export async function startRealOvs(options: { vswitchd?: boolean; init?: boolean } = {}): Promise<RealOvs> {
   const dir = mkdtempSync(join(tmpdir(), 'real-ovs-'));
   const env: NodeJS.ProcessEnv = {
     ...process.env,
@@ -58,8 +59,8 @@ export async function startRealOvs(options: { vswitchd?: boolean } = {}): Promis
     '--detach', '--no-chdir', '--pidfile', '--log-file',
     `--remote=punix:${join(dir, 'db.sock')}`, join(dir, 'conf.db'),
   ]);
-  await run('ovs-vsctl', ['--no-wait', 'init']);
-  if (options.vswitchd !== false) {
+  if (options.init !== false) await run('ovs-vsctl', ['--no-wait', 'init']);
+  if (options.vswitchd !== false && options.init !== false) {
     await run('ovs-vswitchd', [
       '--enable-dummy', '--disable-system', '--disable-system-route',
       '--detach', '--no-chdir', '--pidfile', '--log-file',
