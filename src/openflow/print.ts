@@ -1,0 +1,221 @@
+// ofp-print: OpenFlow messages as text, exactly as `ovs-ofctl ofp-print HEX`
+// prints them (the same text ovs-ofctl snoop/monitor and vswitchd logs use).
+// Called by `ovs-ts ofctl ofp-print` and by anything that logs a message;
+// decodes with messages.ts and formats matches with src/flow/format.ts.
+// Actions print through the `formatActions` option: until the action codec
+// of src/openflow/actions/ is joined in, the default prints raw hex.
+
+import { formatMatch, formatPort } from '../flow/format.js';
+import { errorDataIsText } from './errors.js';
+import { type FlowModMsg, type OfpMessage, decodeHeader, decodeMessage, identify, OFP_HEADER_SIZE } from './messages.js';
+import { OfpError } from './ofp-error.js';
+
+export interface PrintOptions {
+  /** ovs-ofctl's verbosity (default 1). */
+  readonly verbosity?: number;
+  /**
+   * Formats actions (or, with `instructions`, OF1.1+ instructions) given as
+   * wire bytes. The default prints "drop" for none and otherwise a clearly
+   * temporary hex form (TODO(#5): the action codec of src/openflow/actions/).
+   */
+  readonly formatActions?: (bytes: Uint8Array, version: number, instructions: boolean) => string;
+}
+
+export function defaultFormatActions(bytes: Uint8Array, _version: number, instructions: boolean): string {
+  if (bytes.length === 0) return 'drop';
+  return `<${instructions ? 'instructions' : 'actions'} 0x${Buffer.from(bytes).toString('hex')}>`;
+}
+
+/** OVS's hex dump: offset, 16 bytes with a dash after the eighth, and printable ASCII. */
+export function hexDump(bytes: Uint8Array, startOffset = 0): string {
+  let out = '';
+  for (let at = 0; at < bytes.length; at += 16) {
+    const line = bytes.subarray(at, at + 16);
+    out += (startOffset + at).toString(16).padStart(8, '0') + '  ';
+    for (let j = 0; j < 16; j++) {
+      if (j < line.length) out += line[j].toString(16).padStart(2, '0') + (j === 7 ? '-' : ' ');
+      else out += '   ';
+    }
+    out += '|';
+    for (let j = 0; j < 16; j++) {
+      if (j < line.length) out += line[j] >= 0x20 && line[j] < 0x7f ? String.fromCharCode(line[j]) : '.';
+      else out += ' ';
+    }
+    out += '|\n';
+  }
+  return out;
+}
+
+function hex(n: number): string {
+  return `0x${(n >>> 0).toString(16)}`;
+}
+
+function hex64(v: readonly [number, number]): string {
+  if (v[0] === 0) return hex(v[1]);
+  return `0x${v[0].toString(16)}${v[1].toString(16).padStart(8, '0')}`;
+}
+
+function dec64(v: readonly [number, number]): string {
+  return (BigInt(v[0]) * 4294967296n + BigInt(v[1])).toString();
+}
+
+function versionSuffix(version: number): string {
+  if (version === 1) return '';
+  if (version >= 2 && version <= 6) return ` (OF1.${version - 1})`;
+  return ` (OF 0x${version.toString(16).padStart(2, '0')})`;
+}
+
+/** Text that OVS prints for a data string: printable bytes as is, others as \ooo. */
+function printable(bytes: Uint8Array): string {
+  let s = '';
+  for (const b of bytes) s += b >= 0x20 && b < 0x7f ? String.fromCharCode(b) : `\\${b.toString(8).padStart(3, '0')}`;
+  return s;
+}
+
+const FLOW_MOD_COMMANDS = ['ADD', 'MOD', 'MOD_STRICT', 'DEL', 'DEL_STRICT'];
+
+function flowModFlagNames(msg: FlowModMsg): string[] {
+  const names: string[] = [];
+  const f = msg.flags;
+  const of10 = msg.form !== 'of11' || msg.version <= 2;
+  if (f & 1) names.push('send_flow_rem');
+  if (f & 2) names.push('check_overlap');
+  if (of10) {
+    if (f & 4) names.push('emergency');
+  } else {
+    if (f & 4) names.push('reset_counts');
+    if (f & 8) names.push('no_packet_counts');
+    if (f & 16) names.push('no_byte_counts');
+  }
+  return names;
+}
+
+function formatFlowMod(msg: FlowModMsg, options: PrintOptions): string {
+  let s = ' ' + (FLOW_MOD_COMMANDS[msg.command] ?? `cmd:${msg.command}`);
+  if (msg.tableId !== 0) s += ` table:${msg.tableId}`;
+  const matchText = formatMatch(msg.match, { priority: msg.priority });
+  if (matchText !== '') s += ' ' + matchText;
+  const cookieMasked = msg.cookieMask[0] !== 0 || msg.cookieMask[1] !== 0;
+  if (cookieMasked) {
+    const full = msg.cookieMask[0] === 0xffffffff && msg.cookieMask[1] === 0xffffffff;
+    s += ` cookie:${hex64(msg.cookie)}${full ? '' : '/' + hex64(msg.cookieMask)}`;
+  } else if (msg.cookie[0] !== 0 || msg.cookie[1] !== 0) {
+    s += ` cookie:${hex64(msg.cookie)}`;
+  }
+  if (msg.idleTimeout) s += ` idle:${msg.idleTimeout}`;
+  if (msg.hardTimeout) s += ` hard:${msg.hardTimeout}`;
+  if (msg.importance) s += ` importance:${msg.importance}`;
+  if (msg.bufferId !== 0xffffffff) s += ` buf:${hex(msg.bufferId)}`;
+  if (msg.outPort !== 0xffff) s += ` out_port:${formatPort(msg.outPort)}`;
+  // TODO(#5): out_group as ovs-ofctl prints it.
+  for (const name of flowModFlagNames(msg)) s += ` ${name}`;
+  const format = options.formatActions ?? defaultFormatActions;
+  s += ` actions=${format(msg.actions, msg.version, msg.form === 'of11')}`;
+  return s;
+}
+
+const FRAG_NAMES = ['normal', 'drop', 'reassemble', 'nx-match'];
+const NX_FLOW_FORMATS: Readonly<Record<number, string>> = { 0: 'openflow10', 2: 'nxm' };
+const PACKET_IN_FORMATS: Readonly<Record<number, string>> = { 0: 'standard', 1: 'nxt_packet_in', 2: 'nxt_packet_in2' };
+const ROLE_NAMES = ['nochange', 'equal', 'primary', 'secondary'];
+
+/** The body text of a decoded message (after "NAME (xid=...):"). */
+function formatBody(msg: OfpMessage, bytes: Uint8Array, options: PrintOptions): string {
+  switch (msg.kind) {
+    case 'hello': {
+      let s = '\n version bitmap: ' + msg.versions.map((v) => `0x${v.toString(16).padStart(2, '0')}`).join(', ') + '\n';
+      if (!msg.elementsOk) s += ' unknown data in hello:\n' + hexDump(bytes);
+      return s;
+    }
+    case 'error': {
+      let s = ` ${msg.errorName}\n`;
+      if (errorDataIsText(msg.errorName)) s += printable(msg.data) + '\n';
+      else s += ofpToString(msg.data, { ...options, verbosity: 1 });
+      return s;
+    }
+    case 'echo-request':
+    case 'echo-reply':
+      return ` ${msg.payload.length} bytes of payload\n` + ((options.verbosity ?? 1) > 0 ? hexDump(msg.payload) : '');
+    case 'features-request':
+    case 'get-config-request':
+    case 'barrier-request':
+    case 'barrier-reply':
+    case 'desc-request':
+      return '\n';
+    case 'get-config-reply':
+    case 'set-config': {
+      let s = ` frags=${FRAG_NAMES[msg.flags & 3]}`;
+      if (msg.flags & 4) s += ' invalid_ttl_to_controller';
+      return s + ` miss_send_len=${msg.missSendLen}\n`;
+    }
+    case 'flow-mod':
+      return formatFlowMod(msg, options) + '\n';
+    case 'nx-set-flow-format':
+      return ` format=${NX_FLOW_FORMATS[msg.value] ?? `0x${msg.value.toString(16)}`}\n`;
+    case 'nx-set-packet-in-format':
+      return ` format=${PACKET_IN_FORMATS[msg.value] ?? msg.value}\n`;
+    case 'nx-flow-mod-table-id':
+      return ` ${msg.value ? 'enable' : 'disable'}\n`;
+    case 'nx-set-controller-id':
+      return ` id=${msg.value}\n`;
+    case 'role-request':
+    case 'role-reply': {
+      let s = ` role=${ROLE_NAMES[msg.role]}`;
+      if (!msg.nicira && !(msg.generationId[0] === 0xffffffff && msg.generationId[1] === 0xffffffff)) {
+        s += ` generation_id=${dec64(msg.generationId)}`;
+      }
+      return s + '\n';
+    }
+    case 'desc-reply':
+      return `\nManufacturer: ${msg.manufacturer}\nHardware: ${msg.hardware}\nSoftware: ${msg.software}\n` +
+        `Serial Num: ${msg.serialNumber}\nDP Description: ${msg.datapath}\n`;
+    case 'flow-stats-request':
+    case 'aggregate-stats-request': {
+      let s = '';
+      if (msg.tableId !== 0xff) s += ` table=${msg.tableId}`;
+      if (msg.outPort !== 0xffff) s += ` out_port=${formatPort(msg.outPort)}`;
+      const m = formatMatch(msg.match);
+      if (m !== '') s += ' ' + m;
+      return s + '\n';
+    }
+    case 'aggregate-stats-reply':
+      return ` packet_count=${dec64(msg.packetCount)} byte_count=${dec64(msg.byteCount)} flow_count=${msg.flowCount}\n`;
+  }
+}
+
+/**
+ * The text `ovs-ofctl ofp-print` prints for `bytes` (one message), newline
+ * included.
+ */
+export function ofpToString(bytes: Uint8Array, options: PrintOptions = {}): string {
+  if (bytes.length === 0) return 'OpenFlow message is empty\n';
+  if (bytes.length < OFP_HEADER_SIZE) return `OpenFlow packet too short (only ${bytes.length} bytes):\n` + hexDump(bytes);
+  const h = decodeHeader(bytes);
+  if (h.length > bytes.length) {
+    return `(***truncated to ${bytes.length} bytes from ${h.length}***)\n` + hexDump(bytes);
+  }
+  if (h.length < bytes.length) {
+    return `(***only uses ${h.length} bytes out of ${bytes.length}***)\n` + hexDump(bytes);
+  }
+  let name: string;
+  try {
+    name = identify(bytes).name;
+  } catch (error) {
+    if (!(error instanceof OfpError)) throw error;
+    return `***decode error: ${error.errorName}***\n` + hexDump(bytes);
+  }
+  let msg: OfpMessage;
+  const head = `${name}${versionSuffix(h.version)} (xid=${hex(h.xid)}):`;
+  try {
+    msg = decodeMessage(bytes);
+  } catch (error) {
+    if (!(error instanceof OfpError)) throw error;
+    // Length errors come from Open vSwitch's check of a message's size, made
+    // before it prints a name; OFPT_ERROR's come from reading its body.
+    if (error.errorName === 'OFPBRC_BAD_LEN' && name !== 'OFPT_ERROR') {
+      return `***decode error: ${error.errorName}***\n` + hexDump(bytes);
+    }
+    return `${head} ***decode error: ${error.errorName}***\n` + hexDump(bytes);
+  }
+  return head + formatBody(msg, bytes, options);
+}
