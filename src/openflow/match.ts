@@ -145,15 +145,13 @@ export function encodeOf10Match(match: Match, w: OfpWriter): void {
     if (tci === 0 && (tciMask & 0x1fff) === 0x1fff) {
       dlVlan = OFP10_VLAN_NONE;
       wc &= ~OFPFW10_DL_VLAN;
-    } else {
-      if ((tciMask & 0x0fff) === 0x0fff) {
-        dlVlan = tci & 0x0fff;
-        wc &= ~OFPFW10_DL_VLAN;
-      }
-      if ((tciMask & 0xe000) === 0xe000) {
-        pcp = tci >>> 13;
-        wc &= ~OFPFW10_DL_VLAN_PCP;
-      }
+    } else if ((tciMask & 0x0fff) === 0x0fff) {
+      dlVlan = tci & 0x0fff;
+      wc &= ~OFPFW10_DL_VLAN;
+    }
+    if ((tciMask & 0xe000) === 0xe000) {
+      pcp = tci >>> 13;
+      wc &= ~OFPFW10_DL_VLAN_PCP;
     }
   }
   w.u32(wc >>> 0);
@@ -327,7 +325,7 @@ export function encodeOf11Match(match: Match, w: OfpWriter): void {
     if (!(tci & VLAN_CFI)) dlVlan = OFPVID11_NONE;
     else if ((tciMask & 0x0fff) === 0x0fff) dlVlan = tci & 0x0fff;
     else dlVlan = OFPVID11_ANY;
-    if ((tciMask & 0xe000) === 0xe000) {
+    if ((tciMask & 0xe000) === 0xe000 && dlVlan !== OFPVID11_NONE) {
       wc &= ~OFPFW11_DL_VLAN_PCP;
       pcp = tci >>> 13;
     }
@@ -380,7 +378,6 @@ const NXM_NX_COOKIE_FIELD = 30;
 /** The OpenFlow version from which an OXM header may be used (NXM headers: always). */
 const HEADER_MIN_VERSION: Readonly<Record<string, number>> = {
   OXM_OF_TUNNEL_ID: OFP13_VERSION,
-  OXM_OF_MPLS_BOS: OFP13_VERSION,
   ONFOXM_ET_TCP_FLAGS: OFP13_VERSION,
   ONFOXM_ET_ACTSET_OUTPUT: OFP13_VERSION,
   OXM_OF_TCP_FLAGS: OFP15_VERSION,
@@ -641,7 +638,11 @@ function putField(w: OfpWriter, match: Match, name: string, version: number): vo
   if (!fieldPresent(match, f)) return;
   const { value, mask } = getFieldMasked(match, f);
   if (mask.every((b) => b === 0)) return;
-  putEntry(w, f, version, value, mask);
+  // A mask over all of a field's bits (or any mask of a field that takes
+  // none) is an exact match, written without a mask.
+  const full = bytesOf(f.bits >= 48 ? 0 : 2 ** f.bits - 1, f.bytes);
+  const exact = !f.maskable || (f.bits < 48 && mask.every((b, i) => b === full[i]));
+  putEntry(w, f, version, value, exact ? undefined : mask);
 }
 
 function bytesOf(v: number, size: number): Uint8Array {

@@ -194,8 +194,14 @@ export interface FlowModMsg extends Base {
   /** Which wire form: ofp10_flow_mod, ofp11_flow_mod (1.1+) or nx_flow_mod. */
   readonly form: 'of10' | 'of11' | 'nx';
   readonly match: Match;
+  /** Cookie (with cookieMask) that selects flows to modify or delete; for an add, the new cookie. */
   readonly cookie: readonly [number, number];
   readonly cookieMask: readonly [number, number];
+  /**
+   * NXT_FLOW_MOD's cookie field, which for a modify is the cookie to set
+   * (all ones: keep). Other forms carry one cookie field, `cookie`.
+   */
+  readonly newCookie?: readonly [number, number];
   readonly tableId: number;
   /** OFPFC_ADD 0, MODIFY 1, MODIFY_STRICT 2, DELETE 3, DELETE_STRICT 4. */
   readonly command: number;
@@ -347,8 +353,8 @@ function decodeFlowModNx(h: OfpHeader, r: OfpReader): FlowModMsg {
   return {
     kind: 'flow-mod', form: 'nx', version: h.version, xid: h.xid, match: decoded.match,
     // NXT_FLOW_MOD: the cookie field is the new cookie; NXM_NX_COOKIE selects flows.
-    cookie: command === 0 ? cookie : decoded.cookie ?? [0, 0],
-    cookieMask: decoded.cookieMask ?? [0, 0],
+    cookie: (command & 0xff) === 0 ? cookie : decoded.cookie ?? [0, 0],
+    cookieMask: decoded.cookieMask ?? [0, 0], newCookie: cookie,
     tableId: command >>> 8, command: command & 0xff, idleTimeout, hardTimeout, priority, bufferId, outPort,
     outGroup: 0xffffffff, flags, importance: 0, actions,
   };
@@ -525,6 +531,10 @@ export function decodeMessage(bytes: Uint8Array): OfpMessage {
     }
     case 'OFPST_AGGREGATE reply':
     case 'NXST_AGGREGATE reply': {
+      // TODO(#5): OpenFlow 1.5 replies carry statistics as OXS fields.
+      if (h.version >= OFP15_VERSION && raw.nxst === undefined) {
+        throw new OfpError('OFPBRC_BAD_TYPE', 'TODO(#5): OpenFlow 1.5 aggregate replies');
+      }
       needExact(r, 24);
       const packetCount = u64(r);
       const byteCount = u64(r);
@@ -702,7 +712,8 @@ function encodeFlowMod(msg: FlowModMsg, w: OfpWriter): void {
   if (msg.form === 'nx') {
     startNx(w, version, 13, xid);
     const adding = msg.command === 0;
-    w.u64(adding ? msg.cookie[0] : 0, adding ? msg.cookie[1] : 0);
+    const field = msg.newCookie ?? (adding ? msg.cookie : [0xffffffff, 0xffffffff]);
+    w.u64(field[0], field[1]);
     w.u16((msg.tableId << 8) | msg.command);
     w.u16(msg.idleTimeout);
     w.u16(msg.hardTimeout);
