@@ -17,6 +17,7 @@ import {
 } from './match.js';
 import { OfpError } from './ofp-error.js';
 import { OfpReader, OfpWriter } from './ofpbuf.js';
+import { decodePort, encodePort, type OfpPort, portSize } from './port.js';
 
 export const OFP_HEADER_SIZE = 8;
 
@@ -264,7 +265,53 @@ export interface AggregateReplyMsg extends Base {
   readonly flowCount: number;
 }
 
+export interface FeaturesReplyMsg extends Base {
+  readonly kind: 'features-reply';
+  readonly datapathId: readonly [number, number];
+  readonly nBuffers: number;
+  readonly nTables: number;
+  /** OpenFlow 1.3+: the auxiliary connection id. */
+  readonly auxiliaryId: number;
+  readonly capabilities: number;
+  /** OpenFlow 1.0: supported actions bitmap; 1.1+: the reserved word. */
+  readonly actions: number;
+  /** OpenFlow 1.0-1.2 list the ports here; 1.3+ use port-desc instead. */
+  readonly ports: readonly OfpPort[];
+}
+
+export interface PortDescRequestMsg extends Base {
+  readonly kind: 'port-desc-request';
+  /** OpenFlow 1.5 asks about one port (OFPP_ANY 0xffff for all). */
+  readonly portNo: number;
+}
+
+export interface PortDescReplyMsg extends Base {
+  readonly kind: 'port-desc-reply';
+  readonly flags: number;
+  readonly ports: readonly OfpPort[];
+}
+
+export interface PortStatusMsg extends Base {
+  readonly kind: 'port-status';
+  /** OFPPR_ADD 0, DELETE 1, MODIFY 2. */
+  readonly reason: number;
+  readonly port: OfpPort;
+}
+
+export interface PortModMsg extends Base {
+  readonly kind: 'port-mod';
+  readonly portNo: number;
+  readonly hwAddr: Uint8Array;
+  readonly config: number;
+  readonly mask: number;
+  /** Features to advertise (OF1.1 numbering); 0 leaves them unchanged. */
+  readonly advertise: number;
+  /** OpenFlow 1.4+: whether an Ethernet property carried `advertise`. */
+  readonly hasAdvertise: boolean;
+}
+
 export type OfpMessage =
+  | FeaturesReplyMsg | PortDescRequestMsg | PortDescReplyMsg | PortStatusMsg | PortModMsg
   | HelloMsg | ErrorMessage | EchoMsg | EmptyMsg | SwitchConfigMsg | FlowModMsg | NxSimpleMsg | RoleMsg
   | DescRequestMsg | DescReplyMsg | FlowStatsRequestMsg | AggregateReplyMsg;
 
@@ -307,6 +354,20 @@ function decodeHello(h: OfpHeader, body: Uint8Array): HelloMsg {
     if (!ok) return { kind: 'hello', version: h.version, xid: h.xid, versions, elements: body.slice(), elementsOk: false };
   }
   return { kind: 'hello', version: h.version, xid: h.xid, versions, elements: body.slice(), elementsOk: true };
+}
+
+/** OF1.0 feature bits as OF1.1 numbers (1.1 inserts 40G, 100G, 1T and OTHER after 10G, four bits). */
+function features10To11(f: number): number {
+  return (f & 0x7f) | ((f & 0xf80) << 4);
+}
+
+function features11To10(f: number): number {
+  return (f & 0x7f) | ((f >>> 4) & 0xf80);
+}
+
+/** The flags word of a multipart message (OFPSF_REPLY_MORE). */
+function statsFlags(bytes: Uint8Array): number {
+  return (bytes[10] << 8) | bytes[11];
 }
 
 function u64(r: OfpReader): [number, number] {
@@ -511,6 +572,87 @@ export function decodeMessage(bytes: Uint8Array): OfpMessage {
         generationId: u64(r),
       };
     }
+    case 'OFPT_FEATURES_REPLY': {
+      const datapathId = u64(r);
+      const nBuffers = r.u32();
+      const nTables = r.u8();
+      const auxiliaryId = r.u8();
+      r.skip(2);
+      const capabilities = r.u32();
+      const actions = r.u32();
+      const ports: OfpPort[] = [];
+      if (h.version < OFP13_VERSION) {
+        const size = portSize(h.version);
+        if (r.remaining % size !== 0) throw new OfpError('OFPBRC_BAD_LEN', 'features reply length');
+        while (r.remaining > 0) ports.push(decodePort(h.version, r));
+      } else {
+        needExact(r, 0);
+      }
+      return {
+        kind: 'features-reply', ...base, datapathId, nBuffers, nTables,
+        auxiliaryId: h.version >= OFP13_VERSION ? auxiliaryId : 0, capabilities, actions, ports,
+      };
+    }
+    case 'OFPT_PORT_STATUS': {
+      if (h.version < OFP14_VERSION) needExact(r, 8 + portSize(h.version));
+      const reason = r.u8();
+      r.skip(7);
+      const port = decodePort(h.version, r);
+      if (r.remaining !== 0) throw new OfpError('OFPBRC_BAD_LEN', 'port status length');
+      if (reason > 2) throw new OfpError('NXBRC_BAD_REASON', `port status reason ${reason}`);
+      return { kind: 'port-status', ...base, reason, port };
+    }
+    case 'OFPT_PORT_MOD': {
+      let portNo: number;
+      let hwAddr: Uint8Array;
+      if (h.version === OFP10_VERSION) {
+        needExact(r, 24);
+        portNo = r.u16();
+        hwAddr = r.bytesView(6).slice();
+      } else {
+        if (h.version < OFP14_VERSION) needExact(r, 32);
+        portNo = port11To10(r.u32());
+        r.skip(4);
+        hwAddr = r.bytesView(6).slice();
+        r.skip(2);
+      }
+      const config = r.u32();
+      const mask = r.u32();
+      let advertise = 0;
+      let hasAdvertise = false;
+      if (h.version < OFP14_VERSION) {
+        advertise = r.u32();
+        r.skip(4);
+      } else {
+        while (r.remaining > 0) {
+          const type = r.u16();
+          const length = r.u16();
+          if (length < 4) throw new OfpError('OFPBPC_BAD_LEN', `port mod property length ${length}`);
+          const prop = r.sub(((length + 7) & ~7) - 4, 'OFPBPC_BAD_LEN');
+          if (type !== 0) throw new OfpError('OFPBPC_BAD_TYPE', `TODO(#5): port mod property ${type}`);
+          if (length !== 8) throw new OfpError('OFPBPC_BAD_LEN', `ethernet property length ${length}`);
+          advertise = prop.u32();
+          hasAdvertise = true;
+        }
+      }
+      return {
+        kind: 'port-mod', ...base, portNo, hwAddr,
+        config, mask, advertise: h.version === OFP10_VERSION ? features10To11(advertise) : advertise, hasAdvertise,
+      };
+    }
+    case 'OFPST_PORT_DESC request':
+      if (h.version >= OFP15_VERSION) {
+        needExact(r, 8);
+        const portNo = port11To10(r.u32());
+        return { kind: 'port-desc-request', ...base, portNo };
+      }
+      needExact(r, 0);
+      return { kind: 'port-desc-request', ...base, portNo: 0xffff };
+    case 'OFPST_PORT_DESC reply': {
+      const ports: OfpPort[] = [];
+      while (r.remaining > 0) ports.push(decodePort(h.version, r));
+      return { kind: 'port-desc-reply', ...base, flags: statsFlags(bytes), ports };
+    }
     case 'OFPST_DESC request':
       needExact(r, 0);
       return { kind: 'desc-request', ...base };
@@ -668,6 +810,57 @@ export function encodeMessage(msg: OfpMessage): Uint8Array {
       break;
     case 'desc-request':
       startStats(w, version, false, 0, xid);
+      break;
+    case 'features-reply':
+      startMessage(w, version, 6, xid);
+      w.u64(msg.datapathId[0], msg.datapathId[1]);
+      w.u32(msg.nBuffers);
+      w.u8(msg.nTables);
+      w.u8(msg.auxiliaryId);
+      w.zeros(2);
+      w.u32(msg.capabilities);
+      w.u32(msg.actions);
+      if (version < OFP13_VERSION) for (const p of msg.ports) encodePort(version, p, w);
+      break;
+    case 'port-status':
+      startMessage(w, version, 12, xid);
+      w.u8(msg.reason);
+      w.zeros(7);
+      encodePort(version, msg.port, w);
+      break;
+    case 'port-mod':
+      startMessage(w, version, ofptNumber(version, 'OFPT_PORT_MOD'), xid);
+      if (version === OFP10_VERSION) {
+        w.u16(msg.portNo);
+        w.put(msg.hwAddr);
+      } else {
+        w.u32(port10To11(msg.portNo));
+        w.zeros(4);
+        w.put(msg.hwAddr);
+        w.zeros(2);
+      }
+      w.u32(msg.config);
+      w.u32(msg.mask);
+      if (version < OFP14_VERSION) {
+        w.u32(version === OFP10_VERSION ? features11To10(msg.advertise) : msg.advertise);
+        w.zeros(4);
+      } else if (msg.hasAdvertise) {
+        w.u16(0);
+        w.u16(8);
+        w.u32(msg.advertise);
+      }
+      break;
+    case 'port-desc-request':
+      startStats(w, version, false, 13, xid);
+      if (version >= OFP15_VERSION) {
+        w.u32(port10To11(msg.portNo));
+        w.zeros(4);
+      }
+      break;
+    case 'port-desc-reply':
+      startStats(w, version, true, 13, xid);
+      w.setU16(10, msg.flags);
+      for (const p of msg.ports) encodePort(version, p, w);
       break;
     case 'desc-reply':
       startStats(w, version, true, 0, xid);

@@ -22,7 +22,7 @@ function realOfctlMissing(): string | null {
 }
 
 /** Message names whose printing is built; TODO(#5) for the rest. */
-const PRINTED = /^(OFPT_(HELLO|ECHO|FEATURES_REQUEST|GET_CONFIG|SET_CONFIG|BARRIER|FLOW_MOD|ROLE)|NXT_(FLOW_MOD|SET_|ROLE)|OFPST_DESC|(OFPST|NXST)_(FLOW|AGGREGATE) request|(OFPST|NXST)_AGGREGATE reply)/;
+const PRINTED = /^(OFPT_(HELLO|ECHO|FEATURES_REQUEST|FEATURES_REPLY|PORT_STATUS|PORT_MOD|GET_CONFIG|SET_CONFIG|BARRIER|FLOW_MOD|ROLE)|NXT_(FLOW_MOD|SET_|ROLE)|OFPST_DESC|OFPST_PORT_DESC|(OFPST|NXST)_(FLOW|AGGREGATE) request|(OFPST|NXST)_AGGREGATE reply)/;
 
 test('ofpToString() prints captured messages as real ovs-ofctl ofp-print did', () => {
   let count = 0;
@@ -66,6 +66,22 @@ function ownMessages(): OfpMessage[] {
       }
     }
     msgs.push({ kind: 'desc-request', version, xid });
+    const port = {
+      portNo: version === 1 ? 7 : 0xfffe, hwAddr: Uint8Array.of(0xaa, 0xbb, 0xcc, 0xdd, 0xee, 0xff), name: 'eth7',
+      config: 0x41, state: version === 1 ? 0x201 : 5, curr: 0x2820, advertised: 0x2828, supported: 0x282f, peer: 0,
+      currSpeed: version === 1 ? 1_000_000 : 1_000_000, maxSpeed: 1_000_000,
+    };
+    msgs.push({ kind: 'port-status', version, xid, reason: 2, port });
+    msgs.push({
+      kind: 'port-mod', version, xid, portNo: 3, hwAddr: port.hwAddr, config: 1, mask: 0x21, advertise: 0x2008,
+      hasAdvertise: true,
+    });
+    msgs.push({
+      kind: 'features-reply', version, xid, datapathId: [0x1234, 0x56789abc], nBuffers: 256, nTables: 254,
+      auxiliaryId: 0, capabilities: 0xc7, actions: version === 1 ? 0xfff : 0, ports: version < 4 ? [port, { ...port, portNo: 1, name: 'p1' }] : [],
+    });
+    msgs.push({ kind: 'port-desc-request', version, xid, portNo: 0xffff });
+    msgs.push({ kind: 'port-desc-reply', version, xid, flags: 0, ports: [port] });
   }
   msgs.push({ kind: 'nx-set-flow-format', version: 1, xid: 5, value: 2 });
   msgs.push({ kind: 'nx-set-packet-in-format', version: 1, xid: 5, value: 1 });

@@ -9,6 +9,7 @@ import { formatMatch, formatPort } from '../flow/format.js';
 import { errorDataIsText } from './errors.js';
 import { type FlowModMsg, type OfpMessage, decodeHeader, decodeMessage, identify, OFP_HEADER_SIZE } from './messages.js';
 import { OfpError } from './ofp-error.js';
+import { bitNames, formatFeatures, formatHwAddr, formatPorts, PORT_CONFIG_NAMES } from './port.js';
 
 export interface PrintOptions {
   /** ovs-ofctl's verbosity (default 1). */
@@ -119,6 +120,26 @@ const NX_FLOW_FORMATS: Readonly<Record<number, string>> = { 0: 'openflow10', 2: 
 const PACKET_IN_FORMATS: Readonly<Record<number, string>> = { 0: 'standard', 1: 'nxt_packet_in', 2: 'nxt_packet_in2' };
 const ROLE_NAMES = ['nochange', 'equal', 'primary', 'secondary'];
 
+/** Capability bits in ovs-ofctl's order; bit 3 is STP in OpenFlow 1.0 and GROUP_STATS later. */
+function capabilityNames(version: number, caps: number): string {
+  const names: Array<[number, string]> = [
+    [1, 'FLOW_STATS'], [2, 'TABLE_STATS'], [4, 'PORT_STATS'], [8, version === 1 ? 'STP' : 'GROUP_STATS'],
+    [32, 'IP_REASM'], [64, 'QUEUE_STATS'], [128, 'ARP_MATCH_IP'], [256, 'PORT_BLOCKED'], [512, 'BUNDLES'],
+  ];
+  const out = names.filter(([bit, name]) => caps & bit && !(version >= 3 && name === 'ARP_MATCH_IP') && !(version < 4 && bit === 256) && !(version < 5 && bit === 512));
+  return out.length ? out.map(([, n]) => n).join(' ') : '0';
+}
+
+/** OpenFlow 1.0 action bits in the order ovs-ofctl lists them. */
+function of10ActionNames(actions: number): string {
+  const order: Array<[number, string]> = [
+    [0, 'output'], [11, 'enqueue'], [1, 'set_vlan_vid'], [2, 'set_vlan_pcp'], [3, 'strip_vlan'], [4, 'mod_dl_src'],
+    [5, 'mod_dl_dst'], [6, 'mod_nw_src'], [7, 'mod_nw_dst'], [8, 'mod_nw_tos'], [9, 'mod_tp_src'], [10, 'mod_tp_dst'],
+  ];
+  const out = order.filter(([bit]) => actions & (1 << bit)).map(([, n]) => n);
+  return out.length ? out.join(' ') : '0';
+}
+
 /** The body text of a decoded message (after "NAME (xid=...):"). */
 function formatBody(msg: OfpMessage, bytes: Uint8Array, options: PrintOptions): string {
   switch (msg.kind) {
@@ -177,6 +198,27 @@ function formatBody(msg: OfpMessage, bytes: Uint8Array, options: PrintOptions): 
       const m = formatMatch(msg.match);
       if (m !== '') s += ' ' + m;
       return s + '\n';
+    }
+    case 'features-reply': {
+      let s = ` dpid:${msg.datapathId[0].toString(16).padStart(8, '0')}${msg.datapathId[1].toString(16).padStart(8, '0')}\n`;
+      s += `n_tables:${msg.nTables}, n_buffers:${msg.nBuffers}\n`;
+      if (msg.auxiliaryId) s += `auxiliary_id:${msg.auxiliaryId}\n`;
+      s += `capabilities: ${capabilityNames(msg.version, msg.capabilities)}\n`;
+      if (msg.version === 1) s += `actions: ${of10ActionNames(msg.actions)}\n`;
+      return s + formatPorts(msg.ports);
+    }
+    case 'port-desc-request':
+      return ` port=${formatPort(msg.portNo)}\n`;
+    case 'port-desc-reply':
+      return '\n' + formatPorts(msg.ports);
+    case 'port-status':
+      return ` ${['ADD', 'DEL', 'MOD'][msg.reason]}:${formatPorts([msg.port])}`;
+    case 'port-mod': {
+      let s = ` port: ${formatPort(msg.portNo)}: addr:${formatHwAddr(msg.hwAddr)}\n`;
+      s += `     config: ${bitNames(msg.config, (b) => PORT_CONFIG_NAMES[b])}\n`;
+      s += `     mask:   ${bitNames(msg.mask, (b) => PORT_CONFIG_NAMES[b])}\n`;
+      s += `     advertise: ${msg.advertise ? formatFeatures(msg.advertise) : 'UNCHANGED'}\n`;
+      return s;
     }
     case 'aggregate-stats-reply':
       return ` packet_count=${dec64(msg.packetCount)} byte_count=${dec64(msg.byteCount)} flow_count=${msg.flowCount}\n`;
