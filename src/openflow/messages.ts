@@ -18,6 +18,12 @@ import {
 import { OfpError } from './ofp-error.js';
 import { OfpReader, OfpWriter } from './ofpbuf.js';
 import { decodePort, encodePort, type OfpPort, portSize } from './port.js';
+import {
+  decodeFlowRemoved, decodePacketIn, decodePacketOut, encodeFlowRemoved, encodePacketIn, encodePacketOut,
+  type FlowRemovedMsg, type PacketInMsg, type PacketOutMsg,
+} from './packet.js';
+
+export type { FlowRemovedMsg, PacketInMsg, PacketOutMsg };
 
 export const OFP_HEADER_SIZE = 8;
 
@@ -311,6 +317,7 @@ export interface PortModMsg extends Base {
 }
 
 export type OfpMessage =
+  | PacketInMsg | PacketOutMsg | FlowRemovedMsg
   | FeaturesReplyMsg | PortDescRequestMsg | PortDescReplyMsg | PortStatusMsg | PortModMsg
   | HelloMsg | ErrorMessage | EchoMsg | EmptyMsg | SwitchConfigMsg | FlowModMsg | NxSimpleMsg | RoleMsg
   | DescRequestMsg | DescReplyMsg | FlowStatsRequestMsg | AggregateReplyMsg;
@@ -593,6 +600,18 @@ export function decodeMessage(bytes: Uint8Array): OfpMessage {
         auxiliaryId: h.version >= OFP13_VERSION ? auxiliaryId : 0, capabilities, actions, ports,
       };
     }
+    case 'OFPT_PACKET_IN':
+    case 'NXT_PACKET_IN':
+      return decodePacketIn(h.version, h.xid, r, raw.nxt !== undefined);
+    case 'OFPT_PACKET_OUT':
+      if (h.version >= OFP15_VERSION) throw new OfpError('OFPBRC_BAD_TYPE', 'TODO(#5): OpenFlow 1.5 packet-out');
+      return decodePacketOut(h.version, h.xid, r);
+    case 'OFPT_FLOW_REMOVED':
+    case 'NXT_FLOW_REMOVED':
+      if (h.version >= OFP15_VERSION && raw.nxt === undefined) {
+        throw new OfpError('OFPBRC_BAD_TYPE', 'TODO(#5): OpenFlow 1.5 flow-removed');
+      }
+      return decodeFlowRemoved(h.version, h.xid, r, raw.nxt !== undefined);
     case 'OFPT_PORT_STATUS': {
       if (h.version < OFP14_VERSION) needExact(r, 8 + portSize(h.version));
       const reason = r.u8();
@@ -810,6 +829,20 @@ export function encodeMessage(msg: OfpMessage): Uint8Array {
       break;
     case 'desc-request':
       startStats(w, version, false, 0, xid);
+      break;
+    case 'packet-in':
+      if (msg.form === 'nx') startNx(w, version, 17, xid);
+      else startMessage(w, version, 10, xid);
+      encodePacketIn(msg, w);
+      break;
+    case 'packet-out':
+      startMessage(w, version, 13, xid);
+      encodePacketOut(msg, w);
+      break;
+    case 'flow-removed':
+      if (msg.form === 'nx') startNx(w, version, 14, xid);
+      else startMessage(w, version, 11, xid);
+      encodeFlowRemoved(msg, w);
       break;
     case 'features-reply':
       startMessage(w, version, 6, xid);

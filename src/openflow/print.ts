@@ -9,6 +9,7 @@ import { formatMatch, formatPort } from '../flow/format.js';
 import { errorDataIsText } from './errors.js';
 import { type FlowModMsg, type OfpMessage, decodeHeader, decodeMessage, identify, OFP_HEADER_SIZE } from './messages.js';
 import { OfpError } from './ofp-error.js';
+import { formatFlowRemoved, formatPacketIn, formatPacketOut } from './packet.js';
 import { bitNames, formatFeatures, formatHwAddr, formatPorts, PORT_CONFIG_NAMES } from './port.js';
 
 export interface PrintOptions {
@@ -199,6 +200,12 @@ function formatBody(msg: OfpMessage, bytes: Uint8Array, options: PrintOptions): 
       if (m !== '') s += ' ' + m;
       return s + '\n';
     }
+    case 'packet-in':
+      return formatPacketIn(msg, options.verbosity ?? 1);
+    case 'packet-out':
+      return formatPacketOut(msg, options.verbosity ?? 1, options.formatActions ?? defaultFormatActions);
+    case 'flow-removed':
+      return formatFlowRemoved(msg);
     case 'features-reply': {
       let s = ` dpid:${msg.datapathId[0].toString(16).padStart(8, '0')}${msg.datapathId[1].toString(16).padStart(8, '0')}\n`;
       s += `n_tables:${msg.nTables}, n_buffers:${msg.nBuffers}\n`;
@@ -234,7 +241,14 @@ export function ofpToString(bytes: Uint8Array, options: PrintOptions = {}): stri
   if (bytes.length < OFP_HEADER_SIZE) return `OpenFlow packet too short (only ${bytes.length} bytes):\n` + hexDump(bytes);
   const h = decodeHeader(bytes);
   if (h.length > bytes.length) {
-    return `(***truncated to ${bytes.length} bytes from ${h.length}***)\n` + hexDump(bytes);
+    // Open vSwitch names the message first when its header alone says what it is.
+    let head = '';
+    try {
+      head = `${identify(bytes).name}${versionSuffix(h.version)} (xid=${hex(h.xid)}):\n`;
+    } catch (error) {
+      if (!(error instanceof OfpError)) throw error;
+    }
+    return `${head}(***truncated to ${bytes.length} bytes from ${h.length}***)\n` + hexDump(bytes);
   }
   if (h.length < bytes.length) {
     return `(***only uses ${h.length} bytes out of ${bytes.length}***)\n` + hexDump(bytes);
