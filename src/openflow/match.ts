@@ -398,8 +398,9 @@ function headerFor(field: MatchField, version: number): { oxmClass: number; fiel
   for (const h of field.headers) {
     const min = headerMinVersion(h.name, h.prefix);
     const isOxm = min > 0;
-    if (version === 0) {
-      // NXM prefers Nicira headers; fields that have only OXM headers use those.
+    if (version < OFP12_VERSION) {
+      // NXM (and OpenFlow 1.1's OXM, which predates OXM headers) prefers
+      // Nicira headers; fields that have only OXM headers use those.
       const rank = isOxm ? 0 : 1;
       if (rank > bestVersion) {
         best = h;
@@ -817,12 +818,23 @@ export function encodeOxmMatch(match: Match, version: number, w: OfpWriter): voi
 
 /** Reads a match in the format OpenFlow `version` uses in flow mods and stats. */
 export function decodeOfpMatch(version: number, r: OfpReader): Match {
-  if (version === OFP11_VERSION) return decodeOf11Match(r);
+  // OpenFlow 1.1 has its own fixed match, but Open vSwitch also sends OXM
+  // (with NXM headers) in 1.1 replies; the type word says which.
+  if (version === OFP11_VERSION && peekMatchType(r) !== OFPMT_OXM) return decodeOf11Match(r);
   return decodeOxmMatch(r);
 }
 
-/** Writes a match in the format of OpenFlow `version` (1.1+). */
-export function encodeOfpMatch(match: Match, version: number, w: OfpWriter): void {
-  if (version === OFP11_VERSION) encodeOf11Match(match, w);
+/** The ofp_match type at the reader's position (OFPMT_STANDARD 0, OFPMT_OXM 1). */
+export function peekMatchType(r: OfpReader): number {
+  r.need(2);
+  return (r.bytes[r.offset] << 8) | r.bytes[r.offset + 1];
+}
+
+/**
+ * Writes a match in the format of OpenFlow `version` (1.1+). `oxm11` writes
+ * an OpenFlow 1.1 match as OXM, as Open vSwitch does in 1.1 replies.
+ */
+export function encodeOfpMatch(match: Match, version: number, w: OfpWriter, oxm11 = false): void {
+  if (version === OFP11_VERSION && !oxm11) encodeOf11Match(match, w);
   else encodeOxmMatch(match, version, w);
 }

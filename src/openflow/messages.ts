@@ -12,8 +12,8 @@ import {
   OFP14_VERSION, OFP15_VERSION, ONF_VENDOR_ID,
 } from './errors.js';
 import {
-  decodeNxMatch, decodeOf10Match, decodeOfpMatch, encodeNxMatch, encodeOf10Match, encodeOfpMatch, port10To11,
-  port11To10,
+  decodeNxMatch, decodeOf10Match, decodeOfpMatch, encodeNxMatch, encodeOf10Match, encodeOfpMatch, peekMatchType,
+  port10To11, port11To10,
 } from './match.js';
 import { OfpError } from './ofp-error.js';
 import { OfpReader, OfpWriter } from './ofpbuf.js';
@@ -316,7 +316,49 @@ export interface PortModMsg extends Base {
   readonly hasAdvertise: boolean;
 }
 
+/** One flow of a flow stats reply. */
+export interface FlowStats {
+  readonly tableId: number;
+  readonly durationSec: number;
+  readonly durationNsec: number;
+  readonly priority: number;
+  readonly idleTimeout: number;
+  readonly hardTimeout: number;
+  /** OFPFF_* flags (OpenFlow 1.3+). */
+  readonly flags: number;
+  readonly importance: number;
+  /** NXST_FLOW only: seconds since last use and since the last modification, plus one (0: unknown). */
+  readonly idleAge: number;
+  readonly hardAge: number;
+  readonly cookie: readonly [number, number];
+  readonly packetCount: readonly [number, number];
+  readonly byteCount: readonly [number, number];
+  readonly match: Match;
+  /** Actions (OF1.0, NXST) or instructions (OF1.1+) as wire bytes. */
+  readonly actions: Uint8Array;
+  /** OpenFlow 1.1: whether the match was OXM rather than the fixed ofp11_match. */
+  readonly oxm11?: boolean;
+}
+
+export interface FlowStatsReplyMsg extends Base {
+  readonly kind: 'flow-stats-reply';
+  readonly nicira: boolean;
+  /** OFPSF_REPLY_MORE (1) when more replies follow. */
+  readonly flags: number;
+  readonly flows: readonly FlowStats[];
+}
+
+export interface TableModMsg extends Base {
+  readonly kind: 'table-mod';
+  readonly tableId: number;
+  /** OFPTC_* bits: OF1.1-1.2 miss behaviour, OF1.4+ EVICTION (4) and VACANCY_EVENTS (8). */
+  readonly config: number;
+  /** OF1.4+ properties as wire bytes. */
+  readonly properties: Uint8Array;
+}
+
 export type OfpMessage =
+  | FlowStatsReplyMsg | TableModMsg
   | PacketInMsg | PacketOutMsg | FlowRemovedMsg
   | FeaturesReplyMsg | PortDescRequestMsg | PortDescReplyMsg | PortStatusMsg | PortModMsg
   | HelloMsg | ErrorMessage | EchoMsg | EmptyMsg | SwitchConfigMsg | FlowModMsg | NxSimpleMsg | RoleMsg
@@ -375,6 +417,118 @@ function features11To10(f: number): number {
 /** The flags word of a multipart message (OFPSF_REPLY_MORE). */
 function statsFlags(bytes: Uint8Array): number {
   return (bytes[10] << 8) | bytes[11];
+}
+
+function rest(r: OfpReader): Uint8Array {
+  return r.bytesView(r.remaining).slice();
+}
+
+function decodeFlowStats(version: number, nicira: boolean, outer: OfpReader): FlowStats {
+  const length = outer.u16();
+  if (length < 4) throw new OfpError('OFPBRC_BAD_LEN', `flow stats length ${length}`);
+  const r = outer.sub(length - 2);
+  const tableId = r.u8();
+  r.skip(1);
+  if (nicira) {
+    const durationSec = r.u32();
+    const durationNsec = r.u32();
+    const priority = r.u16();
+    const idleTimeout = r.u16();
+    const hardTimeout = r.u16();
+    const matchLen = r.u16();
+    const idleAge = r.u16();
+    const hardAge = r.u16();
+    const cookie = u64(r);
+    const packetCount = u64(r);
+    const byteCount = u64(r);
+    const match = decodeNxMatch(r.bytesView(matchLen)).match;
+    r.skip(((matchLen + 7) & ~7) - matchLen);
+    return {
+      tableId, durationSec, durationNsec, priority, idleTimeout, hardTimeout, flags: 0, importance: 0, idleAge,
+      hardAge, cookie, packetCount, byteCount, match, actions: rest(r),
+    };
+  }
+  if (version === OFP10_VERSION) {
+    const match = decodeOf10Match(r);
+    const durationSec = r.u32();
+    const durationNsec = r.u32();
+    const priority = r.u16();
+    const idleTimeout = r.u16();
+    const hardTimeout = r.u16();
+    r.skip(6);
+    return {
+      tableId, durationSec, durationNsec, priority, idleTimeout, hardTimeout, flags: 0, importance: 0, idleAge: 0,
+      hardAge: 0, cookie: u64(r), packetCount: u64(r), byteCount: u64(r), match, actions: rest(r),
+    };
+  }
+  const durationSec = r.u32();
+  const durationNsec = r.u32();
+  const priority = r.u16();
+  const idleTimeout = r.u16();
+  const hardTimeout = r.u16();
+  const flags = r.u16();
+  const importance = r.u16();
+  r.skip(2);
+  const cookie = u64(r);
+  const packetCount = u64(r);
+  const byteCount = u64(r);
+  const oxm11 = version === OFP11_VERSION && peekMatchType(r) === 1;
+  const match = decodeOfpMatch(version, r);
+  return {
+    ...(oxm11 ? { oxm11 } : {}),
+    tableId, durationSec, durationNsec, priority, idleTimeout, hardTimeout,
+    flags: version >= OFP13_VERSION ? flags : 0, importance: version >= OFP14_VERSION ? importance : 0,
+    idleAge: 0, hardAge: 0, cookie, packetCount, byteCount, match, actions: rest(r),
+  };
+}
+
+function encodeFlowStats(version: number, nicira: boolean, f: FlowStats, w: OfpWriter): void {
+  const start = w.length;
+  w.u16(0);
+  w.u8(f.tableId);
+  w.zeros(1);
+  if (nicira) {
+    w.u32(f.durationSec);
+    w.u32(f.durationNsec);
+    w.u16(f.priority);
+    w.u16(f.idleTimeout);
+    w.u16(f.hardTimeout);
+    const lenAt = w.reserve(2);
+    w.u16(f.idleAge);
+    w.u16(f.hardAge);
+    w.u64(f.cookie[0], f.cookie[1]);
+    w.u64(f.packetCount[0], f.packetCount[1]);
+    w.u64(f.byteCount[0], f.byteCount[1]);
+    const matchStart = w.length;
+    w.setU16(lenAt, encodeNxMatch(f.match, 0, w));
+    w.padTo(8, matchStart);
+  } else if (version === OFP10_VERSION) {
+    encodeOf10Match(f.match, w);
+    w.u32(f.durationSec);
+    w.u32(f.durationNsec);
+    w.u16(f.priority);
+    w.u16(f.idleTimeout);
+    w.u16(f.hardTimeout);
+    w.zeros(6);
+    w.u64(f.cookie[0], f.cookie[1]);
+    w.u64(f.packetCount[0], f.packetCount[1]);
+    w.u64(f.byteCount[0], f.byteCount[1]);
+  } else {
+    w.u32(f.durationSec);
+    w.u32(f.durationNsec);
+    w.u16(f.priority);
+    w.u16(f.idleTimeout);
+    w.u16(f.hardTimeout);
+    w.u16(f.flags);
+    w.u16(f.importance);
+    w.zeros(2);
+    w.u64(f.cookie[0], f.cookie[1]);
+    w.u64(f.packetCount[0], f.packetCount[1]);
+    w.u64(f.byteCount[0], f.byteCount[1]);
+    encodeOfpMatch(f.match, version, w, f.oxm11 ?? false);
+  }
+  w.put(f.actions);
+  w.setU16(start, w.length - start);
 }
 
 function u64(r: OfpReader): [number, number] {
@@ -690,6 +844,22 @@ export function decodeMessage(bytes: Uint8Array): OfpMessage {
       if (r.remaining !== 0) throw new OfpError('OFPBRC_BAD_LEN', 'flow stats request length');
       return msg;
     }
+    case 'OFPST_FLOW reply':
+    case 'NXST_FLOW reply': {
+      if (h.version >= OFP15_VERSION && raw.nxst === undefined) {
+        throw new OfpError('OFPBRC_BAD_TYPE', 'TODO(#5): OpenFlow 1.5 flow stats replies');
+      }
+      const flows: FlowStats[] = [];
+      while (r.remaining > 0) flows.push(decodeFlowStats(h.version, raw.nxst !== undefined, r));
+      return { kind: 'flow-stats-reply', ...base, nicira: raw.nxst !== undefined, flags: statsFlags(bytes), flows };
+    }
+    case 'OFPT_TABLE_MOD': {
+      const tableId = r.u8();
+      r.skip(3);
+      const config = r.u32();
+      if (h.version < OFP14_VERSION) needExact(r, 0);
+      return { kind: 'table-mod', ...base, tableId, config, properties: rest(r) };
+    }
     case 'OFPST_AGGREGATE reply':
     case 'NXST_AGGREGATE reply': {
       // TODO(#5): OpenFlow 1.5 replies carry statistics as OXS fields.
@@ -906,6 +1076,18 @@ export function encodeMessage(msg: OfpMessage): Uint8Array {
     case 'flow-stats-request':
     case 'aggregate-stats-request':
       encodeFlowStatsRequest(msg, w);
+      break;
+    case 'flow-stats-reply':
+      startStats(w, version, true, 1, xid, msg.nicira ? 0 : undefined);
+      w.setU16(10, msg.flags);
+      for (const f of msg.flows) encodeFlowStats(version, msg.nicira, f, w);
+      break;
+    case 'table-mod':
+      startMessage(w, version, ofptNumber(version, 'OFPT_TABLE_MOD'), xid);
+      w.u8(msg.tableId);
+      w.zeros(3);
+      w.u32(msg.config);
+      w.put(msg.properties);
       break;
     case 'aggregate-stats-reply':
       startStats(w, version, true, 2, xid, msg.nicira ? 1 : undefined);

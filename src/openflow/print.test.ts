@@ -22,12 +22,14 @@ function realOfctlMissing(): string | null {
 }
 
 /** Message names whose printing is built; TODO(#5) for the rest. */
-const PRINTED = /^(OFPT_(HELLO|ECHO|FEATURES_REQUEST|FEATURES_REPLY|PORT_STATUS|PORT_MOD|GET_CONFIG|SET_CONFIG|BARRIER|FLOW_MOD|ROLE)|NXT_(FLOW_MOD|SET_|ROLE)|OFPST_DESC|OFPST_PORT_DESC|(OFPST|NXST)_(FLOW|AGGREGATE) request|(OFPST|NXST)_AGGREGATE reply)/;
+const PRINTED = /^(OFPT_(TABLE_MOD|HELLO|ECHO|FEATURES_REQUEST|FEATURES_REPLY|PORT_STATUS|PORT_MOD|GET_CONFIG|SET_CONFIG|BARRIER|FLOW_MOD|ROLE)|NXT_(FLOW_MOD|SET_|ROLE)|OFPST_DESC|OFPST_PORT_DESC|(OFPST|NXST)_(FLOW|AGGREGATE) request|(OFPST|NXST)_FLOW reply|(OFPST|NXST)_AGGREGATE reply)/;
 
 test('ofpToString() prints captured messages as real ovs-ofctl ofp-print did', () => {
   let count = 0;
   for (const m of corpus) {
-    if (!PRINTED.test(m.expected) || (m.bytes[0] === 6 && m.expected.startsWith('OFPST_AGGREGATE reply'))) continue;
+    // Actions other than "drop" wait for the action codec (TODO(#5), src/openflow/actions/).
+    if (/actions=(?!drop\b)/.test(m.expected)) continue;
+    if (!PRINTED.test(m.expected) || (m.bytes[0] === 6 && /^OFPST_(AGGREGATE|FLOW) reply/.test(m.expected))) continue;
     assert.equal(ofpToString(m.bytes), m.expected, m.title);
     count++;
   }

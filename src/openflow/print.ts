@@ -227,6 +227,30 @@ function formatBody(msg: OfpMessage, bytes: Uint8Array, options: PrintOptions): 
       s += `     advertise: ${msg.advertise ? formatFeatures(msg.advertise) : 'UNCHANGED'}\n`;
       return s;
     }
+    case 'flow-stats-reply': {
+      const format = options.formatActions ?? defaultFormatActions;
+      let s = '\n';
+      for (const f of msg.flows) {
+        s += ` cookie=${hex64(f.cookie)}, duration=${f.durationSec}.${String(Math.floor(f.durationNsec / 1e6)).padStart(3, '0')}s, table=${f.tableId}, `;
+        s += `n_packets=${dec64(f.packetCount)}, n_bytes=${dec64(f.byteCount)}, `;
+        if (f.idleTimeout) s += `idle_timeout=${f.idleTimeout}, `;
+        if (f.hardTimeout) s += `hard_timeout=${f.hardTimeout}, `;
+        // TODO(#5): flow flags and importance in flow stats, as ovs-ofctl prints them.
+        if (f.idleAge > 0) s += `idle_age=${f.idleAge - 1}, `;
+        if (f.hardAge > 0 && f.hardAge - 1 !== f.durationSec) s += `hard_age=${f.hardAge - 1}, `;
+        const m = formatMatch(f.match, { priority: f.priority });
+        s += `${m}${m === '' ? '' : ' '}actions=${format(f.actions, msg.version, !msg.nicira && msg.version > 1)}\n`;
+      }
+      return s;
+    }
+    case 'table-mod': {
+      const table = msg.tableId === 255 ? 'all' : String(msg.tableId);
+      if (msg.version < 5) {
+        const miss = ['controller', 'continue', 'drop'][msg.config & 3] ?? 'default';
+        return ` table_id=${table}, flow_miss_config=${miss}\n`;
+      }
+      return ` table_id=${table}, eviction=${msg.config & 4 ? 'on' : 'off'}, vacancy=${msg.config & 8 ? 'on' : 'off'}\n`;
+    }
     case 'aggregate-stats-reply':
       return ` packet_count=${dec64(msg.packetCount)} byte_count=${dec64(msg.byteCount)} flow_count=${msg.flowCount}\n`;
   }
