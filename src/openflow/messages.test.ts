@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { readOpenflowCorpus } from '../../test/corpus/openflow/corpus.js';
 import { parseMatch } from '../flow/parse.js';
-import { decodeMessage, encodeMessage, type FlowModMsg, helloElementsFor } from './messages.js';
+import { decodeMessage, encodeErrorReply, encodeHelloError, encodeMessage, type FlowModMsg, helloElementsFor } from './messages.js';
 import { OfpError } from './ofp-error.js';
 
 const corpus = readOpenflowCorpus();
@@ -118,4 +118,24 @@ test('decodeMessage() survives random and mutated input (fuzz, bounded to two se
     runs++;
   }
   assert.ok(runs > 1000);
+});
+
+test('encodeErrorReply() answers a bad message with its version, xid and first 64 bytes', () => {
+  const request = corpus.find((c) => c.bytes[0] === 4 && c.bytes[1] === 14 && c.bytes.length > 64);
+  assert.ok(request);
+  const reply = encodeErrorReply(new OfpError('OFPBMC_BAD_PREREQ'), request.bytes);
+  const msg = decodeMessage(reply);
+  assert.equal(msg.kind, 'error');
+  if (msg.kind !== 'error') return;
+  assert.equal(msg.version, 4);
+  assert.equal(msg.xid, new DataView(request.bytes.buffer, request.bytes.byteOffset).getUint32(4));
+  assert.equal(msg.errorName, 'OFPBMC_BAD_PREREQ');
+  assert.equal(hex(msg.data), hex(request.bytes.subarray(0, 64)));
+  assert.equal(hex(reply.subarray(8, 12)), '00040009');
+});
+
+test('encodeHelloError() carries its explanation as text', () => {
+  const reply = encodeHelloError('OFPHFC_INCOMPATIBLE', 1, 'we support OpenFlow 1.3 only');
+  assert.equal(hex(reply.subarray(0, 12)), '010100280000000000000000');
+  assert.equal(Buffer.from(reply.subarray(12)).toString(), 'we support OpenFlow 1.3 only');
 });

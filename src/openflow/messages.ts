@@ -8,7 +8,7 @@
 
 import { Match } from '../flow/match.js';
 import {
-  decodeErrorMsg, encodeErrorBody, NX_VENDOR_ID, OFP10_VERSION, OFP11_VERSION, OFP12_VERSION, OFP13_VERSION,
+  decodeErrorMsg, encodeErrorBody, ERROR_DATA_MAX, NX_VENDOR_ID, OFP10_VERSION, OFP11_VERSION, OFP12_VERSION, OFP13_VERSION,
   OFP14_VERSION, OFP15_VERSION, ONF_VENDOR_ID,
 } from './errors.js';
 import {
@@ -1184,4 +1184,25 @@ function encodeFlowStatsRequest(msg: FlowStatsRequestMsg, w: OfpWriter): void {
   w.u64(msg.cookie[0], msg.cookie[1]);
   w.u64(msg.cookieMask[0], msg.cookieMask[1]);
   encodeOfpMatch(msg.match, msg.version, w);
+}
+
+// --- Error replies -----------------------------------------------------------------
+
+/**
+ * The OFPT_ERROR that answers `request` (a whole message or at least its
+ * header) with `error`: same version and xid, and the request's first
+ * ERROR_DATA_MAX bytes as data. A request of a version we do not speak is
+ * answered in the newest one we do, as Open vSwitch does.
+ */
+export function encodeErrorReply(error: OfpError, request: Uint8Array): Uint8Array {
+  const version = request.length > 0 && request[0] >= OFP10_VERSION && request[0] <= OFP15_VERSION ? request[0] : OFP15_VERSION;
+  const xid = request.length >= 8 ? ((request[4] << 24) | (request[5] << 16) | (request[6] << 8) | request[7]) >>> 0 : 0;
+  return encodeMessage({
+    kind: 'error', version, xid, errorName: error.errorName, data: request.slice(0, ERROR_DATA_MAX),
+  });
+}
+
+/** An OFPHFC_* error for a failed hello, with an explanation in text. */
+export function encodeHelloError(errorName: 'OFPHFC_INCOMPATIBLE' | 'OFPHFC_EPERM', version: number, text: string): Uint8Array {
+  return encodeMessage({ kind: 'error', version, xid: 0, errorName, data: new TextEncoder().encode(text) });
 }
