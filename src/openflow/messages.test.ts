@@ -15,7 +15,7 @@ const bytes = (h: string): Uint8Array => Uint8Array.from(Buffer.from(h, 'hex'));
 
 /** Kinds decodeMessage() builds so far; the rest fail with a TODO(#5) OFPBRC_BAD_TYPE. */
 function decodable(expected: string): boolean {
-  return /^(OFPT_(TABLE_MOD|HELLO|ECHO|FEATURES_REQUEST|FEATURES_REPLY|PORT_STATUS|PORT_MOD|GET_CONFIG|SET_CONFIG|BARRIER|FLOW_MOD|ROLE)|NXT_(FLOW_MOD|SET_|ROLE)|OFPST_DESC|OFPST_PORT_DESC|(OFPST|NXST)_(FLOW|AGGREGATE) request|(OFPST|NXST)_FLOW reply|(OFPST|NXST)_AGGREGATE reply)/.test(expected);
+  return /^(OFPT_(TABLE_MOD|HELLO|ECHO|FEATURES_REQUEST|FEATURES_REPLY|PORT_STATUS|PORT_MOD|GET_CONFIG|SET_CONFIG|BARRIER|FLOW_MOD|ROLE)|NXT_(FLOW_MOD|SET_|ROLE)|OFPST_DESC|OFPST_PORT_DESC|OFPST_(TABLE|PORT|QUEUE|GROUP|GROUP_DESC|GROUP_FEATURES|METER|METER_CONFIG|METER_FEATURES|TABLE_FEATURES|TABLE_DESC) request|(OFPST|NXST)_(FLOW|AGGREGATE) request|(OFPST|NXST)_FLOW reply|(OFPST|NXST)_AGGREGATE reply)/.test(expected);
 }
 
 test('decodeMessage() then encodeMessage() gives back every captured message byte for byte', () => {

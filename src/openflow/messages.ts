@@ -147,7 +147,7 @@ export function identify(bytes: Uint8Array): RawType {
       return { name: `${name} ${direction}`, ofpt, stat, reply, nxst: subtype, bodyOffset: r.offset };
     }
     const name = OFPST_NAMES[stat];
-    const maxStat = h.version === OFP10_VERSION ? 5 : h.version <= OFP12_VERSION ? 8 : h.version === OFP13_VERSION ? 13 : 16;
+    const maxStat = h.version === OFP10_VERSION ? 5 : h.version === OFP11_VERSION ? 7 : h.version === OFP12_VERSION ? 8 : h.version === OFP13_VERSION ? 13 : 16;
     if (!name || (stat > maxStat && stat !== 13)) throw new OfpError('OFPBRC_BAD_STAT', `unknown stats type ${stat}`);
     return { name: `${name} ${direction}`, ofpt, stat, reply, bodyOffset: r.offset };
   }
@@ -357,7 +357,23 @@ export interface TableModMsg extends Base {
   readonly properties: Uint8Array;
 }
 
+/**
+ * A multipart request that names at most a port, a queue, a group or a
+ * meter: table (3), port (4), queue (5), group (6), group-desc (7),
+ * group-features (8), meter (9), meter-config (10), meter-features (11),
+ * table-features without a body (12), table-desc (14).
+ */
+export interface StatsRequestMsg extends Base {
+  readonly kind: 'stats-request';
+  readonly stat: number;
+  /** 16-bit port number (port and queue requests). */
+  readonly portNo: number;
+  /** Queue id (OFPQ_ALL 0xffffffff), group id (OFPG_ALL 0xfffffffc) or meter id (OFPM_ALL 0xffffffff). */
+  readonly id: number;
+}
+
 export type OfpMessage =
+  | StatsRequestMsg
   | FlowStatsReplyMsg | TableModMsg
   | PacketInMsg | PacketOutMsg | FlowRemovedMsg
   | FeaturesReplyMsg | PortDescRequestMsg | PortDescReplyMsg | PortStatusMsg | PortModMsg
@@ -418,6 +434,88 @@ function features11To10(f: number): number {
 function statsFlags(bytes: Uint8Array): number {
   return (bytes[10] << 8) | bytes[11];
 }
+
+const OFPQ_ALL = 0xffffffff;
+const OFPG_ALL = 0xfffffffc;
+const OFPM_ALL = 0xffffffff;
+
+function decodeStatsRequest(h: OfpHeader, stat: number, r: OfpReader): StatsRequestMsg {
+  const base = { kind: 'stats-request', version: h.version, xid: h.xid, stat } as const;
+  const of10 = h.version === OFP10_VERSION;
+  switch (stat) {
+    case 4: {
+      needExact(r, 8);
+      const portNo = of10 ? r.u16() : port11To10(r.u32());
+      return { ...base, portNo, id: 0 };
+    }
+    case 5: {
+      needExact(r, 8);
+      const portNo = of10 ? r.u16() : port11To10(r.u32());
+      if (of10) r.skip(2);
+      return { ...base, portNo, id: r.u32() };
+    }
+    case 6:
+    case 9:
+    case 10:
+      needExact(r, 8);
+      return { ...base, portNo: 0xffff, id: r.u32() };
+    case 7:
+      if (h.version >= OFP15_VERSION) {
+        needExact(r, 8);
+        return { ...base, portNo: 0xffff, id: r.u32() };
+      }
+      needExact(r, 0);
+      return { ...base, portNo: 0xffff, id: OFPG_ALL };
+    case 12:
+      // TODO(#5): table-features requests that carry tables to set.
+      needExact(r, 0);
+      return { ...base, portNo: 0xffff, id: 0 };
+    default:
+      needExact(r, 0);
+      return { ...base, portNo: 0xffff, id: 0 };
+  }
+}
+
+function encodeStatsRequest(msg: StatsRequestMsg, w: OfpWriter): void {
+  const of10 = msg.version === OFP10_VERSION;
+  startStats(w, msg.version, false, msg.stat, msg.xid);
+  switch (msg.stat) {
+    case 4:
+      if (of10) {
+        w.u16(msg.portNo);
+        w.zeros(6);
+      } else {
+        w.u32(port10To11(msg.portNo));
+        w.zeros(4);
+      }
+      break;
+    case 5:
+      if (of10) {
+        w.u16(msg.portNo);
+        w.zeros(2);
+      } else {
+        w.u32(port10To11(msg.portNo));
+      }
+      w.u32(msg.id);
+      break;
+    case 6:
+    case 9:
+    case 10:
+      w.u32(msg.id);
+      w.zeros(4);
+      break;
+    case 7:
+      if (msg.version >= OFP15_VERSION) {
+        w.u32(msg.id);
+        w.zeros(4);
+      }
+      break;
+    default:
+      break;
+  }
+}
+
+export { OFPG_ALL, OFPM_ALL, OFPQ_ALL };
 
 function rest(r: OfpReader): Uint8Array {
   return r.bytesView(r.remaining).slice();
@@ -826,6 +924,18 @@ export function decodeMessage(bytes: Uint8Array): OfpMessage {
       while (r.remaining > 0) ports.push(decodePort(h.version, r));
       return { kind: 'port-desc-reply', ...base, flags: statsFlags(bytes), ports };
     }
+    case 'OFPST_TABLE request':
+    case 'OFPST_PORT request':
+    case 'OFPST_QUEUE request':
+    case 'OFPST_GROUP request':
+    case 'OFPST_GROUP_DESC request':
+    case 'OFPST_GROUP_FEATURES request':
+    case 'OFPST_METER request':
+    case 'OFPST_METER_CONFIG request':
+    case 'OFPST_METER_FEATURES request':
+    case 'OFPST_TABLE_FEATURES request':
+    case 'OFPST_TABLE_DESC request':
+      return decodeStatsRequest(h, raw.stat as number, r);
     case 'OFPST_DESC request':
       needExact(r, 0);
       return { kind: 'desc-request', ...base };
@@ -999,6 +1109,9 @@ export function encodeMessage(msg: OfpMessage): Uint8Array {
       break;
     case 'desc-request':
       startStats(w, version, false, 0, xid);
+      break;
+    case 'stats-request':
+      encodeStatsRequest(msg, w);
       break;
     case 'packet-in':
       if (msg.form === 'nx') startNx(w, version, 17, xid);

@@ -22,7 +22,7 @@ function realOfctlMissing(): string | null {
 }
 
 /** Message names whose printing is built; TODO(#5) for the rest. */
-const PRINTED = /^(OFPT_(TABLE_MOD|HELLO|ECHO|FEATURES_REQUEST|FEATURES_REPLY|PORT_STATUS|PORT_MOD|GET_CONFIG|SET_CONFIG|BARRIER|FLOW_MOD|ROLE)|NXT_(FLOW_MOD|SET_|ROLE)|OFPST_DESC|OFPST_PORT_DESC|(OFPST|NXST)_(FLOW|AGGREGATE) request|(OFPST|NXST)_FLOW reply|(OFPST|NXST)_AGGREGATE reply)/;
+const PRINTED = /^(OFPT_(TABLE_MOD|HELLO|ECHO|FEATURES_REQUEST|FEATURES_REPLY|PORT_STATUS|PORT_MOD|GET_CONFIG|SET_CONFIG|BARRIER|FLOW_MOD|ROLE)|NXT_(FLOW_MOD|SET_|ROLE)|OFPST_DESC|OFPST_PORT_DESC|OFPST_(TABLE|PORT|QUEUE|GROUP|GROUP_DESC|GROUP_FEATURES|METER|METER_CONFIG|METER_FEATURES|TABLE_FEATURES|TABLE_DESC) request|(OFPST|NXST)_(FLOW|AGGREGATE) request|(OFPST|NXST)_FLOW reply|(OFPST|NXST)_AGGREGATE reply)/;
 
 test('ofpToString() prints captured messages as real ovs-ofctl ofp-print did', () => {
   let count = 0;
@@ -68,6 +68,11 @@ function ownMessages(): OfpMessage[] {
       }
     }
     msgs.push({ kind: 'desc-request', version, xid });
+    for (const [stat, portNo, id] of [[3, 0xffff, 0], [4, 5, 0], [4, 0xffff, 0], [5, 2, 7], [5, 0xfffc, 0xffffffff], [6, 0, 9], [7, 0, 0xfffffffc], [8, 0, 0], [9, 0, 0xffffffff], [10, 0, 4], [11, 0, 0], [12, 0, 0], [14, 0, 0]]) {
+      const minVersion = stat >= 14 ? 5 : stat >= 9 ? 4 : stat === 8 ? 3 : stat >= 6 ? 2 : 1;
+      if (version < minVersion) continue;
+      msgs.push({ kind: 'stats-request', version, xid, stat, portNo, id });
+    }
     const udp = Uint8Array.from(Buffer.from('000102030405000a0b0c0d0e08004500001c000100004011f97c0a0000010a000002003500350008ab12', 'hex'));
     const inPort = parseMatch(version === 1 ? 'in_port=3' : 'in_port=3,reg1=0x5,tun_id=0x9');
     const piForm = version === 1 ? 'of10' : version === 2 ? 'of11' : version === 3 ? 'of12' : 'of13';

@@ -121,6 +121,13 @@ const NX_FLOW_FORMATS: Readonly<Record<number, string>> = { 0: 'openflow10', 2: 
 const PACKET_IN_FORMATS: Readonly<Record<number, string>> = { 0: 'standard', 1: 'nxt_packet_in', 2: 'nxt_packet_in2' };
 const ROLE_NAMES = ['nochange', 'equal', 'primary', 'secondary'];
 
+/** Group ids as ovs-ofctl prints them: ALL and ANY by name. */
+function formatGroupId(id: number): string {
+  if (id === 0xfffffffc) return 'ALL';
+  if (id === 0xffffffff) return 'ANY';
+  return String(id);
+}
+
 /** Capability bits in ovs-ofctl's order; bit 3 is STP in OpenFlow 1.0 and GROUP_STATS later. */
 function capabilityNames(version: number, caps: number): string {
   const names: Array<[number, string]> = [
@@ -227,6 +234,22 @@ function formatBody(msg: OfpMessage, bytes: Uint8Array, options: PrintOptions): 
       s += `     advertise: ${msg.advertise ? formatFeatures(msg.advertise) : 'UNCHANGED'}\n`;
       return s;
     }
+    case 'stats-request':
+      switch (msg.stat) {
+        case 4:
+          return ` port_no=${formatPort(msg.portNo)}\n`;
+        case 5:
+          // OpenFlow 1.0 says "every port" with OFPP_ALL; Open vSwitch shows it as ANY.
+          return ` port=${formatPort(msg.version === 1 && msg.portNo === 0xfffc ? 0xffff : msg.portNo)} queue=${msg.id === 0xffffffff ? 'ALL' : msg.id}\n`;
+        case 6:
+        case 7:
+          return ` group_id=${formatGroupId(msg.id)}\n`;
+        case 9:
+        case 10:
+          return ` meter=${msg.id === 0xffffffff ? 'all' : msg.id}\n`;
+        default:
+          return '\n';
+      }
     case 'flow-stats-reply': {
       const format = options.formatActions ?? defaultFormatActions;
       let s = '\n';
