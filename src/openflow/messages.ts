@@ -23,7 +23,12 @@ import {
   type FlowRemovedMsg, type PacketInMsg, type PacketOutMsg,
 } from './packet.js';
 
-export type { FlowRemovedMsg, PacketInMsg, PacketOutMsg };
+import {
+  decodeMeterFeaturesReply, decodeMeterMod, encodeMeterFeaturesReply, encodeMeterMod, type MeterFeaturesReplyMsg,
+  type MeterModMsg,
+} from './meter.js';
+
+export type { FlowRemovedMsg, MeterFeaturesReplyMsg, MeterModMsg, PacketInMsg, PacketOutMsg };
 
 export const OFP_HEADER_SIZE = 8;
 
@@ -373,6 +378,7 @@ export interface StatsRequestMsg extends Base {
 }
 
 export type OfpMessage =
+  | MeterModMsg | MeterFeaturesReplyMsg
   | StatsRequestMsg
   | FlowStatsReplyMsg | TableModMsg
   | PacketInMsg | PacketOutMsg | FlowRemovedMsg
@@ -924,6 +930,10 @@ export function decodeMessage(bytes: Uint8Array): OfpMessage {
       while (r.remaining > 0) ports.push(decodePort(h.version, r));
       return { kind: 'port-desc-reply', ...base, flags: statsFlags(bytes), ports };
     }
+    case 'OFPT_METER_MOD':
+      return decodeMeterMod(h.version, h.xid, r);
+    case 'OFPST_METER_FEATURES reply':
+      return decodeMeterFeaturesReply(h.version, h.xid, r);
     case 'OFPST_TABLE request':
     case 'OFPST_PORT request':
     case 'OFPST_QUEUE request':
@@ -1112,6 +1122,14 @@ export function encodeMessage(msg: OfpMessage): Uint8Array {
       break;
     case 'stats-request':
       encodeStatsRequest(msg, w);
+      break;
+    case 'meter-mod':
+      startMessage(w, version, ofptNumber(version, 'OFPT_METER_MOD'), xid);
+      encodeMeterMod(msg, w);
+      break;
+    case 'meter-features-reply':
+      startStats(w, version, true, 11, xid);
+      encodeMeterFeaturesReply(msg, w);
       break;
     case 'packet-in':
       if (msg.form === 'nx') startNx(w, version, 17, xid);

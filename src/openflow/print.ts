@@ -9,6 +9,7 @@ import { formatMatch, formatPort } from '../flow/format.js';
 import { errorDataIsText } from './errors.js';
 import { type FlowModMsg, type OfpMessage, decodeHeader, decodeMessage, identify, OFP_HEADER_SIZE } from './messages.js';
 import { OfpError } from './ofp-error.js';
+import { formatMeterFeaturesReply, formatMeterId, formatMeterMod } from './meter.js';
 import { formatFlowRemoved, formatPacketIn, formatPacketOut } from './packet.js';
 import { bitNames, formatFeatures, formatHwAddr, formatPorts, PORT_CONFIG_NAMES } from './port.js';
 
@@ -246,10 +247,14 @@ function formatBody(msg: OfpMessage, bytes: Uint8Array, options: PrintOptions): 
           return ` group_id=${formatGroupId(msg.id)}\n`;
         case 9:
         case 10:
-          return ` meter=${msg.id === 0xffffffff ? 'all' : msg.id}\n`;
+          return ` meter=${formatMeterId(msg.id)}\n`;
         default:
           return '\n';
       }
+    case 'meter-mod':
+      return formatMeterMod(msg);
+    case 'meter-features-reply':
+      return formatMeterFeaturesReply(msg);
     case 'flow-stats-reply': {
       const format = options.formatActions ?? defaultFormatActions;
       let s = '\n';
