@@ -28,6 +28,13 @@ import {
   type MeterModMsg,
 } from './meter.js';
 
+import {
+  type AsyncConfigMsg, type BundleAddMsg, type BundleControlMsg, decodeAsyncConfig, decodeBundleAdd,
+  decodeBundleControl, decodeRoleStatus, encodeAsyncConfig, encodeBundleAdd, encodeBundleControl, encodeRoleStatus,
+  type RoleStatusMsg,
+} from './control.js';
+
+export type { AsyncConfigMsg, BundleAddMsg, BundleControlMsg, RoleStatusMsg };
 export type { FlowRemovedMsg, MeterFeaturesReplyMsg, MeterModMsg, PacketInMsg, PacketOutMsg };
 
 export const OFP_HEADER_SIZE = 8;
@@ -131,7 +138,9 @@ export function identify(bytes: Uint8Array): RawType {
       return { name, ofpt, nxt: subtype, bodyOffset: 16 };
     }
     if (vendor === ONF_VENDOR_ID) {
-      // TODO(#5): the ONF bundle extension of OpenFlow 1.3 (2300, 2301).
+      // The bundle extension of OpenFlow 1.3 (OpenFlow 1.4 made it standard).
+      if (h.version === OFP13_VERSION && subtype === 2300) return { name: 'ONFT_BUNDLE_CONTROL', ofpt, bodyOffset: 16 };
+      if (h.version === OFP13_VERSION && subtype === 2301) return { name: 'ONFT_BUNDLE_ADD_MESSAGE', ofpt, bodyOffset: 16 };
       throw new OfpError('OFPBRC_BAD_SUBTYPE', `unknown ONF subtype ${subtype}`);
     }
     throw new OfpError('OFPBRC_BAD_VENDOR', `unknown vendor 0x${vendor.toString(16)}`);
@@ -378,6 +387,7 @@ export interface StatsRequestMsg extends Base {
 }
 
 export type OfpMessage =
+  | RoleStatusMsg | AsyncConfigMsg | BundleControlMsg | BundleAddMsg
   | MeterModMsg | MeterFeaturesReplyMsg
   | StatsRequestMsg
   | FlowStatsReplyMsg | TableModMsg
@@ -930,6 +940,20 @@ export function decodeMessage(bytes: Uint8Array): OfpMessage {
       while (r.remaining > 0) ports.push(decodePort(h.version, r));
       return { kind: 'port-desc-reply', ...base, flags: statsFlags(bytes), ports };
     }
+    case 'OFPT_ROLE_STATUS':
+      return decodeRoleStatus(h.version, h.xid, r);
+    case 'OFPT_GET_ASYNC_REQUEST':
+      return decodeAsyncConfig('get-async-request', h.version, h.xid, r);
+    case 'OFPT_GET_ASYNC_REPLY':
+      return decodeAsyncConfig('get-async-reply', h.version, h.xid, r);
+    case 'OFPT_SET_ASYNC':
+      return decodeAsyncConfig('set-async', h.version, h.xid, r);
+    case 'OFPT_BUNDLE_CONTROL':
+    case 'ONFT_BUNDLE_CONTROL':
+      return decodeBundleControl(h.version, h.xid, raw.name.startsWith('ONFT'), r);
+    case 'OFPT_BUNDLE_ADD_MESSAGE':
+    case 'ONFT_BUNDLE_ADD_MESSAGE':
+      return decodeBundleAdd(h.version, h.xid, raw.name.startsWith('ONFT'), r);
     case 'OFPT_METER_MOD':
       return decodeMeterMod(h.version, h.xid, r);
     case 'OFPST_METER_FEATURES reply':
@@ -1122,6 +1146,28 @@ export function encodeMessage(msg: OfpMessage): Uint8Array {
       break;
     case 'stats-request':
       encodeStatsRequest(msg, w);
+      break;
+    case 'role-status':
+      startMessage(w, version, 30, xid);
+      encodeRoleStatus(msg, w);
+      break;
+    case 'get-async-request':
+    case 'get-async-reply':
+    case 'set-async':
+      startMessage(w, version, msg.kind === 'get-async-request' ? 26 : msg.kind === 'get-async-reply' ? 27 : 28, xid);
+      encodeAsyncConfig(msg, w);
+      break;
+    case 'bundle-control':
+    case 'bundle-add':
+      if (msg.onf) {
+        startMessage(w, version, 4, xid);
+        w.u32(ONF_VENDOR_ID);
+        w.u32(msg.kind === 'bundle-control' ? 2300 : 2301);
+      } else {
+        startMessage(w, version, msg.kind === 'bundle-control' ? 33 : 34, xid);
+      }
+      if (msg.kind === 'bundle-control') encodeBundleControl(msg, w);
+      else encodeBundleAdd(msg, w);
       break;
     case 'meter-mod':
       startMessage(w, version, ofptNumber(version, 'OFPT_METER_MOD'), xid);

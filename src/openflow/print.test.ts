@@ -69,6 +69,23 @@ function ownMessages(): OfpMessage[] {
     }
     msgs.push({ kind: 'desc-request', version, xid });
     if (version >= 4) {
+      msgs.push({ kind: 'get-async-request', version, xid, packetIn: [0, 0], portStatus: [0, 0], flowRemoved: [0, 0] });
+      if (version === 4) {
+        msgs.push({ kind: 'get-async-reply', version, xid, packetIn: [7, 3], portStatus: [7, 1], flowRemoved: [15, 3] });
+        msgs.push({ kind: 'set-async', version, xid, packetIn: [1, 0], portStatus: [0, 0], flowRemoved: [0, 2] });
+      }
+      const inner = encodeMessage({
+        kind: 'flow-mod', form: 'of11', version, xid, match: parseMatch('ip,nw_dst=1.2.3.4'), cookie: [0, 0],
+        cookieMask: [0, 0], tableId: 0, command: 0, idleTimeout: 0, hardTimeout: 0, priority: 5, bufferId: 0xffffffff,
+        outPort: 0xffff, outGroup: 0xffffffff, flags: 0, importance: 0, actions: new Uint8Array(),
+      });
+      for (const type of [0, 1, 4, 7]) {
+        msgs.push({ kind: 'bundle-control', version, xid, onf: version === 4, bundleId: 0x10 + type, type, flags: type & 3, properties: new Uint8Array() });
+      }
+      msgs.push({ kind: 'bundle-add', version, xid, onf: version === 4, bundleId: 9, flags: 1, message: inner, properties: new Uint8Array() });
+      if (version >= 5) {
+        msgs.push({ kind: 'role-status', version, xid, role: 3, reason: 1, generationId: [0, 99], properties: new Uint8Array() });
+      }
       msgs.push({
         kind: 'meter-mod', version, xid, command: 1, flags: 0xd, meterId: 5, bands: [
           { type: 1, rate: 100, burstSize: 10, precLevel: 0, experimenter: 0 },
@@ -155,6 +172,11 @@ test('ofpToString() reports bad input as real ovs-ofctl ofp-print does', { skip:
     '0401001400000001000100060400000800000002', '01010013000000010001000601000008000000',
     '04000015000000010001000c000000120000000000', '040000180000000100020008000000120003000400000000',
     '0700000800000001', '0401000e00000001000000010001',
+    // Bundles: another xid inside, a message that may not be bundled.
+    '0522001800000002000000010000000305000008000000aa', '052200180000000200000001000000030500000800000002',
+    '04040020000000024f4e4600000008fd00000001000000010414000800000002',
+    // Truncated with a known type; an unknown type truncated.
+    '04010010000000010001', '04630010000000010001', '040e0100000000010001',
   ];
   for (const hex of cases) {
     const real = execFileSync('ovs-ofctl', ['ofp-print', hex], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });

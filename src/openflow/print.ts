@@ -9,6 +9,7 @@ import { formatMatch, formatPort } from '../flow/format.js';
 import { errorDataIsText } from './errors.js';
 import { type FlowModMsg, type OfpMessage, decodeHeader, decodeMessage, identify, OFP_HEADER_SIZE } from './messages.js';
 import { OfpError } from './ofp-error.js';
+import { formatAsyncConfig, formatBundleAdd, formatBundleControl, formatRoleStatus } from './control.js';
 import { formatMeterFeaturesReply, formatMeterId, formatMeterMod } from './meter.js';
 import { formatFlowRemoved, formatPacketIn, formatPacketOut } from './packet.js';
 import { bitNames, formatFeatures, formatHwAddr, formatPorts, PORT_CONFIG_NAMES } from './port.js';
@@ -253,6 +254,16 @@ function formatBody(msg: OfpMessage, bytes: Uint8Array, options: PrintOptions): 
       }
     case 'meter-mod':
       return formatMeterMod(msg);
+    case 'role-status':
+      return formatRoleStatus(msg);
+    case 'get-async-request':
+    case 'get-async-reply':
+    case 'set-async':
+      return formatAsyncConfig(msg);
+    case 'bundle-control':
+      return formatBundleControl(msg);
+    case 'bundle-add':
+      return formatBundleAdd(msg, (inner) => ofpToString(inner, options));
     case 'meter-features-reply':
       return formatMeterFeaturesReply(msg);
     case 'flow-stats-reply': {
