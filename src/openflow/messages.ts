@@ -34,6 +34,11 @@ import {
   type RoleStatusMsg,
 } from './control.js';
 
+import {
+  decodeGroupDescReply, decodeGroupMod, encodeGroupDescReply, encodeGroupMod, type GroupDescReplyMsg, type GroupModMsg,
+} from './group.js';
+
+export type { GroupDescReplyMsg, GroupModMsg };
 export type { AsyncConfigMsg, BundleAddMsg, BundleControlMsg, RoleStatusMsg };
 export type { FlowRemovedMsg, MeterFeaturesReplyMsg, MeterModMsg, PacketInMsg, PacketOutMsg };
 
@@ -387,6 +392,7 @@ export interface StatsRequestMsg extends Base {
 }
 
 export type OfpMessage =
+  | GroupModMsg | GroupDescReplyMsg
   | RoleStatusMsg | AsyncConfigMsg | BundleControlMsg | BundleAddMsg
   | MeterModMsg | MeterFeaturesReplyMsg
   | StatsRequestMsg
@@ -940,6 +946,12 @@ export function decodeMessage(bytes: Uint8Array): OfpMessage {
       while (r.remaining > 0) ports.push(decodePort(h.version, r));
       return { kind: 'port-desc-reply', ...base, flags: statsFlags(bytes), ports };
     }
+    case 'OFPT_GROUP_MOD':
+      if (h.version >= OFP15_VERSION) throw new OfpError('OFPBRC_BAD_TYPE', 'TODO(#5): OpenFlow 1.5 group-mod');
+      return decodeGroupMod(h.version, h.xid, r);
+    case 'OFPST_GROUP_DESC reply':
+      if (h.version >= OFP15_VERSION) throw new OfpError('OFPBRC_BAD_TYPE', 'TODO(#5): OpenFlow 1.5 group desc');
+      return decodeGroupDescReply(h.version, h.xid, statsFlags(bytes), r);
     case 'OFPT_ROLE_STATUS':
       return decodeRoleStatus(h.version, h.xid, r);
     case 'OFPT_GET_ASYNC_REQUEST':
@@ -1146,6 +1158,15 @@ export function encodeMessage(msg: OfpMessage): Uint8Array {
       break;
     case 'stats-request':
       encodeStatsRequest(msg, w);
+      break;
+    case 'group-mod':
+      startMessage(w, version, 15, xid);
+      encodeGroupMod(msg, w);
+      break;
+    case 'group-desc-reply':
+      startStats(w, version, true, 7, xid);
+      w.setU16(10, msg.flags);
+      encodeGroupDescReply(msg, w);
       break;
     case 'role-status':
       startMessage(w, version, 30, xid);
