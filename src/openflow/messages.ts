@@ -39,6 +39,12 @@ import {
 } from './group.js';
 
 export type { GroupDescReplyMsg, GroupModMsg };
+import {
+  decodePortStatsReply, decodeQueueStatsReply, encodePortStatsReply, encodeQueueStatsReply, type PortStatsReplyMsg,
+  type QueueStatsReplyMsg,
+} from './stats.js';
+
+export type { PortStatsReplyMsg, QueueStatsReplyMsg };
 export type { AsyncConfigMsg, BundleAddMsg, BundleControlMsg, RoleStatusMsg };
 export type { FlowRemovedMsg, MeterFeaturesReplyMsg, MeterModMsg, PacketInMsg, PacketOutMsg };
 
@@ -392,6 +398,7 @@ export interface StatsRequestMsg extends Base {
 }
 
 export type OfpMessage =
+  | PortStatsReplyMsg | QueueStatsReplyMsg
   | GroupModMsg | GroupDescReplyMsg
   | RoleStatusMsg | AsyncConfigMsg | BundleControlMsg | BundleAddMsg
   | MeterModMsg | MeterFeaturesReplyMsg
@@ -946,6 +953,12 @@ export function decodeMessage(bytes: Uint8Array): OfpMessage {
       while (r.remaining > 0) ports.push(decodePort(h.version, r));
       return { kind: 'port-desc-reply', ...base, flags: statsFlags(bytes), ports };
     }
+    case 'OFPST_PORT reply':
+      if (h.version >= OFP14_VERSION) throw new OfpError('OFPBRC_BAD_TYPE', 'TODO(#5): OpenFlow 1.4+ port stats');
+      return decodePortStatsReply(h.version, h.xid, statsFlags(bytes), r);
+    case 'OFPST_QUEUE reply':
+      if (h.version >= OFP14_VERSION) throw new OfpError('OFPBRC_BAD_TYPE', 'TODO(#5): OpenFlow 1.4+ queue stats');
+      return decodeQueueStatsReply(h.version, h.xid, statsFlags(bytes), r);
     case 'OFPT_GROUP_MOD':
       if (h.version >= OFP15_VERSION) throw new OfpError('OFPBRC_BAD_TYPE', 'TODO(#5): OpenFlow 1.5 group-mod');
       return decodeGroupMod(h.version, h.xid, r);
@@ -1158,6 +1171,13 @@ export function encodeMessage(msg: OfpMessage): Uint8Array {
       break;
     case 'stats-request':
       encodeStatsRequest(msg, w);
+      break;
+    case 'port-stats-reply':
+    case 'queue-stats-reply':
+      startStats(w, version, true, msg.kind === 'port-stats-reply' ? 4 : 5, xid);
+      w.setU16(10, msg.flags);
+      if (msg.kind === 'port-stats-reply') encodePortStatsReply(msg, w);
+      else encodeQueueStatsReply(msg, w);
       break;
     case 'group-mod':
       startMessage(w, version, 15, xid);

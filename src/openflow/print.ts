@@ -9,6 +9,7 @@ import { formatMatch, formatPort } from '../flow/format.js';
 import { errorDataIsText } from './errors.js';
 import { type FlowModMsg, type OfpMessage, decodeHeader, decodeMessage, identify, OFP_HEADER_SIZE } from './messages.js';
 import { OfpError } from './ofp-error.js';
+import { formatPortStatsReply, formatQueueStatsReply } from './stats.js';
 import { formatGroupDescReply, formatGroupMod } from './group.js';
 import { formatAsyncConfig, formatBundleAdd, formatBundleControl, formatRoleStatus } from './control.js';
 import { formatMeterFeaturesReply, formatMeterId, formatMeterMod } from './meter.js';
@@ -257,6 +258,10 @@ function formatBody(msg: OfpMessage, bytes: Uint8Array, options: PrintOptions): 
       return formatMeterMod(msg);
     case 'role-status':
       return formatRoleStatus(msg);
+    case 'port-stats-reply':
+      return formatPortStatsReply(msg);
+    case 'queue-stats-reply':
+      return formatQueueStatsReply(msg);
     case 'group-mod':
       return formatGroupMod(msg, options.formatActions ?? defaultFormatActions);
     case 'group-desc-reply':
