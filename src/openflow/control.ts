@@ -32,6 +32,8 @@ export interface AsyncConfigMsg {
   readonly packetIn: readonly [number, number];
   readonly portStatus: readonly [number, number];
   readonly flowRemoved: readonly [number, number];
+  /** NXT_SET_ASYNC_CONFIG, the same masks as a Nicira message (any version). */
+  readonly nicira?: boolean;
 }
 
 export interface BundleControlMsg {

@@ -45,6 +45,12 @@ import {
 } from './stats.js';
 
 export type { PortStatsReplyMsg, QueueStatsReplyMsg };
+import {
+  decodeFlowMonitorControl, decodeTlvTable, encodeFlowMonitorControl, encodeTlvTable, type FlowMonitorControlMsg,
+  type TlvTableMsg,
+} from './nicira.js';
+
+export type { FlowMonitorControlMsg, TlvTableMsg };
 export type { AsyncConfigMsg, BundleAddMsg, BundleControlMsg, RoleStatusMsg };
 export type { FlowRemovedMsg, MeterFeaturesReplyMsg, MeterModMsg, PacketInMsg, PacketOutMsg };
 
@@ -100,6 +106,10 @@ const NXT_NAMES: Readonly<Record<number, string>> = {
   22: 'NXT_FLOW_MONITOR_PAUSED', 23: 'NXT_FLOW_MONITOR_RESUMED', 24: 'NXT_TLV_TABLE_MOD',
   25: 'NXT_TLV_TABLE_REQUEST', 26: 'NXT_TLV_TABLE_REPLY', 28: 'NXT_RESUME', 30: 'NXT_PACKET_IN2',
 };
+/** Nicira messages that only older versions carry: set-flow-format (1.0), flow monitor control (1.0-1.2). */
+const NXT_MAX_VERSION: Readonly<Record<number, number>> = {
+  12: OFP10_VERSION, 21: OFP12_VERSION, 22: OFP12_VERSION, 23: OFP12_VERSION,
+};
 const NXST_NAMES: Readonly<Record<number, string>> = { 0: 'NXST_FLOW', 1: 'NXST_AGGREGATE', 2: 'NXST_FLOW_MONITOR' };
 
 /** What a header (and the start of its body) says the message is. */
@@ -145,7 +155,8 @@ export function identify(bytes: Uint8Array): RawType {
     const subtype = r.u32();
     if (vendor === NX_VENDOR_ID) {
       const name = NXT_NAMES[subtype];
-      if (!name) throw new OfpError('OFPBRC_BAD_SUBTYPE', `unknown Nicira subtype ${subtype}`);
+      const maxVersion = NXT_MAX_VERSION[subtype] ?? OFP15_VERSION;
+      if (!name || h.version > maxVersion) throw new OfpError('OFPBRC_BAD_SUBTYPE', `unknown Nicira subtype ${subtype}`);
       return { name, ofpt, nxt: subtype, bodyOffset: 16 };
     }
     if (vendor === ONF_VENDOR_ID) {
@@ -398,6 +409,7 @@ export interface StatsRequestMsg extends Base {
 }
 
 export type OfpMessage =
+  | TlvTableMsg | FlowMonitorControlMsg
   | PortStatsReplyMsg | QueueStatsReplyMsg
   | GroupModMsg | GroupDescReplyMsg
   | RoleStatusMsg | AsyncConfigMsg | BundleControlMsg | BundleAddMsg
@@ -953,6 +965,20 @@ export function decodeMessage(bytes: Uint8Array): OfpMessage {
       while (r.remaining > 0) ports.push(decodePort(h.version, r));
       return { kind: 'port-desc-reply', ...base, flags: statsFlags(bytes), ports };
     }
+    case 'NXT_TLV_TABLE_MOD':
+      return decodeTlvTable('tlv-table-mod', h.version, h.xid, r);
+    case 'NXT_TLV_TABLE_REQUEST':
+      return decodeTlvTable('tlv-table-request', h.version, h.xid, r);
+    case 'NXT_TLV_TABLE_REPLY':
+      return decodeTlvTable('tlv-table-reply', h.version, h.xid, r);
+    case 'NXT_FLOW_MONITOR_CANCEL':
+      return decodeFlowMonitorControl('flow-monitor-cancel', h.version, h.xid, r);
+    case 'NXT_FLOW_MONITOR_PAUSED':
+      return decodeFlowMonitorControl('flow-monitor-paused', h.version, h.xid, r);
+    case 'NXT_FLOW_MONITOR_RESUMED':
+      return decodeFlowMonitorControl('flow-monitor-resumed', h.version, h.xid, r);
+    case 'NXT_SET_ASYNC_CONFIG':
+      return { ...decodeAsyncConfig('set-async', h.version, h.xid, r), nicira: true };
     case 'OFPST_PORT reply':
       if (h.version >= OFP14_VERSION) throw new OfpError('OFPBRC_BAD_TYPE', 'TODO(#5): OpenFlow 1.4+ port stats');
       return decodePortStatsReply(h.version, h.xid, statsFlags(bytes), r);
@@ -1172,6 +1198,18 @@ export function encodeMessage(msg: OfpMessage): Uint8Array {
     case 'stats-request':
       encodeStatsRequest(msg, w);
       break;
+    case 'tlv-table-mod':
+    case 'tlv-table-request':
+    case 'tlv-table-reply':
+      startNx(w, version, msg.kind === 'tlv-table-mod' ? 24 : msg.kind === 'tlv-table-request' ? 25 : 26, xid);
+      encodeTlvTable(msg, w);
+      break;
+    case 'flow-monitor-cancel':
+    case 'flow-monitor-paused':
+    case 'flow-monitor-resumed':
+      startNx(w, version, msg.kind === 'flow-monitor-cancel' ? 21 : msg.kind === 'flow-monitor-paused' ? 22 : 23, xid);
+      encodeFlowMonitorControl(msg, w);
+      break;
     case 'port-stats-reply':
     case 'queue-stats-reply':
       startStats(w, version, true, msg.kind === 'port-stats-reply' ? 4 : 5, xid);
@@ -1195,7 +1233,8 @@ export function encodeMessage(msg: OfpMessage): Uint8Array {
     case 'get-async-request':
     case 'get-async-reply':
     case 'set-async':
-      startMessage(w, version, msg.kind === 'get-async-request' ? 26 : msg.kind === 'get-async-reply' ? 27 : 28, xid);
+      if (msg.nicira) startNx(w, version, 19, xid);
+      else startMessage(w, version, msg.kind === 'get-async-request' ? 26 : msg.kind === 'get-async-reply' ? 27 : 28, xid);
       encodeAsyncConfig(msg, w);
       break;
     case 'bundle-control':

@@ -9,6 +9,7 @@ import { formatMatch, formatPort } from '../flow/format.js';
 import { errorDataIsText } from './errors.js';
 import { type FlowModMsg, type OfpMessage, decodeHeader, decodeMessage, identify, OFP_HEADER_SIZE } from './messages.js';
 import { OfpError } from './ofp-error.js';
+import { formatFlowMonitorControl, formatTlvTable } from './nicira.js';
 import { formatPortStatsReply, formatQueueStatsReply } from './stats.js';
 import { formatGroupDescReply, formatGroupMod } from './group.js';
 import { formatAsyncConfig, formatBundleAdd, formatBundleControl, formatRoleStatus } from './control.js';
@@ -260,6 +261,14 @@ function formatBody(msg: OfpMessage, bytes: Uint8Array, options: PrintOptions): 
       return formatRoleStatus(msg);
     case 'port-stats-reply':
       return formatPortStatsReply(msg);
+    case 'tlv-table-mod':
+    case 'tlv-table-request':
+    case 'tlv-table-reply':
+      return formatTlvTable(msg);
+    case 'flow-monitor-cancel':
+    case 'flow-monitor-paused':
+    case 'flow-monitor-resumed':
+      return formatFlowMonitorControl(msg);
     case 'queue-stats-reply':
       return formatQueueStatsReply(msg);
     case 'group-mod':
