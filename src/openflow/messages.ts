@@ -40,11 +40,11 @@ import {
 
 export type { GroupDescReplyMsg, GroupModMsg };
 import {
-  decodePortStatsReply, decodeQueueStatsReply, encodePortStatsReply, encodeQueueStatsReply, type PortStatsReplyMsg,
-  type QueueStatsReplyMsg,
+  decodePortStatsReply, decodeQueueStatsReply, decodeTableStatsReply, encodePortStatsReply, encodeQueueStatsReply,
+  encodeTableStatsReply, type PortStatsReplyMsg, type QueueStatsReplyMsg, type TableStatsReplyMsg,
 } from './stats.js';
 
-export type { PortStatsReplyMsg, QueueStatsReplyMsg };
+export type { PortStatsReplyMsg, QueueStatsReplyMsg, TableStatsReplyMsg };
 import {
   decodeFlowMonitorControl, decodeTlvTable, encodeFlowMonitorControl, encodeTlvTable, type FlowMonitorControlMsg,
   type TlvTableMsg,
@@ -409,6 +409,7 @@ export interface StatsRequestMsg extends Base {
 }
 
 export type OfpMessage =
+  | TableStatsReplyMsg
   | TlvTableMsg | FlowMonitorControlMsg
   | PortStatsReplyMsg | QueueStatsReplyMsg
   | GroupModMsg | GroupDescReplyMsg
@@ -979,6 +980,9 @@ export function decodeMessage(bytes: Uint8Array): OfpMessage {
       return decodeFlowMonitorControl('flow-monitor-resumed', h.version, h.xid, r);
     case 'NXT_SET_ASYNC_CONFIG':
       return { ...decodeAsyncConfig('set-async', h.version, h.xid, r), nicira: true };
+    case 'OFPST_TABLE reply':
+      if (h.version < OFP13_VERSION) throw new OfpError('OFPBRC_BAD_TYPE', 'TODO(#5): OpenFlow 1.0-1.2 table stats');
+      return decodeTableStatsReply(h.version, h.xid, statsFlags(bytes), r);
     case 'OFPST_PORT reply':
       if (h.version >= OFP14_VERSION) throw new OfpError('OFPBRC_BAD_TYPE', 'TODO(#5): OpenFlow 1.4+ port stats');
       return decodePortStatsReply(h.version, h.xid, statsFlags(bytes), r);
@@ -1209,6 +1213,11 @@ export function encodeMessage(msg: OfpMessage): Uint8Array {
     case 'flow-monitor-resumed':
       startNx(w, version, msg.kind === 'flow-monitor-cancel' ? 21 : msg.kind === 'flow-monitor-paused' ? 22 : 23, xid);
       encodeFlowMonitorControl(msg, w);
+      break;
+    case 'table-stats-reply':
+      startStats(w, version, true, 3, xid);
+      w.setU16(10, msg.flags);
+      encodeTableStatsReply(msg, w);
       break;
     case 'port-stats-reply':
     case 'queue-stats-reply':

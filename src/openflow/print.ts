@@ -10,7 +10,7 @@ import { errorDataIsText } from './errors.js';
 import { type FlowModMsg, type OfpMessage, decodeHeader, decodeMessage, identify, OFP_HEADER_SIZE } from './messages.js';
 import { OfpError } from './ofp-error.js';
 import { formatFlowMonitorControl, formatTlvTable } from './nicira.js';
-import { formatPortStatsReply, formatQueueStatsReply } from './stats.js';
+import { formatPortStatsReply, formatQueueStatsReply, formatTableStatsReply } from './stats.js';
 import { formatGroupDescReply, formatGroupMod } from './group.js';
 import { formatAsyncConfig, formatBundleAdd, formatBundleControl, formatRoleStatus } from './control.js';
 import { formatMeterFeaturesReply, formatMeterId, formatMeterMod } from './meter.js';
@@ -261,6 +261,8 @@ function formatBody(msg: OfpMessage, bytes: Uint8Array, options: PrintOptions): 
       return formatRoleStatus(msg);
     case 'port-stats-reply':
       return formatPortStatsReply(msg);
+    case 'table-stats-reply':
+      return formatTableStatsReply(msg);
     case 'tlv-table-mod':
     case 'tlv-table-request':
     case 'tlv-table-reply':

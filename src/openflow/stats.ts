@@ -161,3 +161,66 @@ export function formatQueueStatsReply(msg: QueueStatsReplyMsg): string {
   }
   return s;
 }
+
+/** One table of an OpenFlow 1.3+ table statistics reply. */
+export interface TableStats {
+  readonly tableId: number;
+  readonly activeCount: number;
+  readonly lookupCount: U64;
+  readonly matchedCount: U64;
+}
+
+export interface TableStatsReplyMsg {
+  readonly kind: 'table-stats-reply';
+  readonly version: number;
+  readonly xid: number;
+  readonly flags: number;
+  readonly tables: readonly TableStats[];
+}
+
+/** OpenFlow 1.3+ table statistics (24 bytes a table). TODO(#5): the 1.0-1.2 forms with table features. */
+export function decodeTableStatsReply(version: number, xid: number, flags: number, r: OfpReader): TableStatsReplyMsg {
+  if (r.remaining % 24 !== 0) throw new OfpError('OFPBRC_BAD_LEN', 'table stats length');
+  const tables: TableStats[] = [];
+  while (r.remaining > 0) {
+    const tableId = r.u8();
+    r.skip(3);
+    tables.push({ tableId, activeCount: r.u32(), lookupCount: u64(r), matchedCount: u64(r) });
+  }
+  return { kind: 'table-stats-reply', version, xid, flags, tables };
+}
+
+export function encodeTableStatsReply(msg: TableStatsReplyMsg, w: OfpWriter): void {
+  for (const t of msg.tables) {
+    w.u8(t.tableId);
+    w.zeros(3);
+    w.u32(t.activeCount);
+    w.u64(t.lookupCount[0], t.lookupCount[1]);
+    w.u64(t.matchedCount[0], t.matchedCount[1]);
+  }
+}
+
+function sameTableStats(a: TableStats, b: TableStats): boolean {
+  return a.activeCount === b.activeCount && a.lookupCount[0] === b.lookupCount[0] && a.lookupCount[1] === b.lookupCount[1] &&
+    a.matchedCount[0] === b.matchedCount[0] && a.matchedCount[1] === b.matchedCount[1];
+}
+
+/**
+ * Tables as ovs-ofctl prints them: each table's counters, except that a
+ * run of tables equal to the one before is printed once as "ditto".
+ */
+export function formatTableStatsReply(msg: TableStatsReplyMsg): string {
+  const parts: string[] = [];
+  const t = msg.tables;
+  for (let i = 0; i < t.length; i++) {
+    if (i > 0 && sameTableStats(t[i], t[i - 1])) {
+      let j = i;
+      while (j + 1 < t.length && sameTableStats(t[j + 1], t[i - 1])) j++;
+      parts.push(j === i ? `  table ${t[i].tableId}: ditto\n` : `  tables ${t[i].tableId}...${t[j].tableId}: ditto\n`);
+      i = j;
+      continue;
+    }
+    parts.push(`  table ${t[i].tableId}:\n    active=${t[i].activeCount}, lookup=${counter(t[i].lookupCount)}, matched=${counter(t[i].matchedCount)}\n`);
+  }
+  return '\n' + parts.join('\n');
+}
