@@ -19,7 +19,7 @@ import { OfpError } from './ofp-error.js';
 import { OfpReader, OfpWriter } from './ofpbuf.js';
 import { decodePort, encodePort, type OfpPort, portSize } from './port.js';
 import {
-  decodeFlowRemoved, decodePacketIn, decodePacketOut, encodeFlowRemoved, encodePacketIn, encodePacketOut,
+  decodeFlowRemoved, decodePacketIn, decodePacketIn2, decodePacketOut, encodeFlowRemoved, encodePacketIn, encodePacketOut,
   type FlowRemovedMsg, type PacketInMsg, type PacketOutMsg,
 } from './packet.js';
 
@@ -894,6 +894,8 @@ export function decodeMessage(bytes: Uint8Array): OfpMessage {
         auxiliaryId: h.version >= OFP13_VERSION ? auxiliaryId : 0, capabilities, actions, ports,
       };
     }
+    case 'NXT_PACKET_IN2':
+      return decodePacketIn2(h.version, h.xid, r);
     case 'OFPT_PACKET_IN':
     case 'NXT_PACKET_IN':
       return decodePacketIn(h.version, h.xid, r, raw.nxt !== undefined);
@@ -1268,6 +1270,7 @@ export function encodeMessage(msg: OfpMessage): Uint8Array {
       break;
     case 'packet-in':
       if (msg.form === 'nx') startNx(w, version, 17, xid);
+      else if (msg.form === 'nx2') startNx(w, version, 30, xid);
       else startMessage(w, version, 10, xid);
       encodePacketIn(msg, w);
       break;

@@ -20,8 +20,8 @@ export interface PacketInMsg {
   readonly kind: 'packet-in';
   readonly version: number;
   readonly xid: number;
-  /** 'of10', 'of11', 'of12' (1.2), 'of13' (1.3+) or 'nx' (NXT_PACKET_IN). */
-  readonly form: 'of10' | 'of11' | 'of12' | 'of13' | 'nx';
+  /** 'of10', 'of11', 'of12' (1.2), 'of13' (1.3+), 'nx' (NXT_PACKET_IN) or 'nx2' (NXT_PACKET_IN2). */
+  readonly form: 'of10' | 'of11' | 'of12' | 'of13' | 'nx' | 'nx2';
   readonly bufferId: number;
   readonly totalLen: number;
   /** OFPR_NO_MATCH 0, ACTION 1, INVALID_TTL 2; 1.4+: ACTION_SET 3, GROUP 4, PACKET_OUT 5. */
@@ -33,6 +33,11 @@ export interface PacketInMsg {
   /** OF1.1 in_phy_port. */
   readonly inPhyPort: number;
   readonly data: Uint8Array;
+  /** NXT_PACKET_IN2: the controller action's userdata, and the continuation (for NXT_RESUME). */
+  readonly userdata?: Uint8Array;
+  readonly continuation?: Uint8Array;
+  /** NXT_PACKET_IN2: whether a cookie property was (or is to be) sent; other forms always have a cookie field or never. */
+  readonly cookiePresent?: boolean;
 }
 
 export interface PacketOutMsg {
@@ -125,9 +130,123 @@ function matchWithInPort(inPort: number): Match {
   return m;
 }
 
+// NXT_PACKET_IN2 property types.
+const NXPINT_PACKET = 0;
+const NXPINT_FULL_LEN = 1;
+const NXPINT_BUFFER_ID = 2;
+const NXPINT_TABLE_ID = 3;
+const NXPINT_COOKIE = 4;
+const NXPINT_REASON = 5;
+const NXPINT_METADATA = 6;
+const NXPINT_USERDATA = 7;
+const NXPINT_CONTINUATION = 8;
+
+/**
+ * NXT_PACKET_IN2: every field is a property (type, length, value, padding
+ * to 8 bytes), so Open vSwitch can add more; unknown properties fail with
+ * OFPBPC_BAD_TYPE as in Open vSwitch.
+ */
+export function decodePacketIn2(version: number, xid: number, r: OfpReader): PacketInMsg {
+  let data: Uint8Array | undefined;
+  let totalLen: number | undefined;
+  let bufferId = 0xffffffff;
+  let tableId = 0;
+  let cookie: [number, number] = [0, 0];
+  let cookiePresent = false;
+  let reason = 0;
+  let match = new Match();
+  let userdata: Uint8Array | undefined;
+  let continuation: Uint8Array | undefined;
+  while (r.remaining > 0) {
+    const type = r.u16();
+    const length = r.u16();
+    if (length < 4) throw new OfpError('OFPBPC_BAD_LEN', `property length ${length}`);
+    const p = r.sub(length - 4, 'OFPBPC_BAD_LEN');
+    r.skip(Math.min(r.remaining, ((length + 7) & ~7) - length));
+    const exact = (size: number): void => {
+      if (p.remaining !== size) throw new OfpError('OFPBPC_BAD_LEN', `property ${type} length ${length}`);
+    };
+    switch (type) {
+      case NXPINT_PACKET:
+        data = p.bytesView(p.remaining).slice();
+        break;
+      case NXPINT_FULL_LEN:
+        exact(4);
+        totalLen = p.u32();
+        break;
+      case NXPINT_BUFFER_ID:
+        exact(4);
+        bufferId = p.u32();
+        break;
+      case NXPINT_TABLE_ID:
+        exact(1);
+        tableId = p.u8();
+        break;
+      case NXPINT_COOKIE:
+        p.skip(4);
+        exact(8);
+        cookie = u64(p);
+        cookiePresent = true;
+        break;
+      case NXPINT_REASON:
+        exact(1);
+        reason = p.u8();
+        break;
+      case NXPINT_METADATA:
+        match = decodeNxMatch(p.bytesView(p.remaining)).match;
+        break;
+      case NXPINT_USERDATA:
+        userdata = p.bytesView(p.remaining).slice();
+        break;
+      case NXPINT_CONTINUATION:
+        continuation = p.bytesView(p.remaining).slice();
+        break;
+      default:
+        throw new OfpError('OFPBPC_BAD_TYPE', `NXT_PACKET_IN2 property ${type}`);
+    }
+  }
+  if (!data) throw new OfpError('OFPBRC_BAD_LEN', 'NXT_PACKET_IN2 without a packet');
+  return {
+    kind: 'packet-in', version, xid, form: 'nx2', bufferId, totalLen: totalLen ?? data.length, reason, tableId, cookie,
+    match, inPhyPort: 0, data, cookiePresent, ...(userdata ? { userdata } : {}), ...(continuation ? { continuation } : {}),
+  };
+}
+
+function putProperty(w: OfpWriter, type: number, write: () => void): void {
+  const start = w.length;
+  w.u16(type);
+  w.u16(0);
+  write();
+  w.setU16(start + 2, w.length - start);
+  w.padTo(8, start);
+}
+
+function encodePacketIn2(msg: PacketInMsg, w: OfpWriter): void {
+  putProperty(w, NXPINT_PACKET, () => w.put(msg.data));
+  if (msg.totalLen !== msg.data.length) putProperty(w, NXPINT_FULL_LEN, () => w.u32(msg.totalLen));
+  if (msg.bufferId !== 0xffffffff) putProperty(w, NXPINT_BUFFER_ID, () => w.u32(msg.bufferId));
+  if (msg.tableId !== 0) putProperty(w, NXPINT_TABLE_ID, () => w.u8(msg.tableId));
+  if (msg.cookiePresent ?? (msg.cookie[0] !== 0 || msg.cookie[1] !== 0)) {
+    putProperty(w, NXPINT_COOKIE, () => {
+      w.zeros(4);
+      w.u64(msg.cookie[0], msg.cookie[1]);
+    });
+  }
+  if (msg.reason !== 0) putProperty(w, NXPINT_REASON, () => w.u8(msg.reason));
+  putProperty(w, NXPINT_METADATA, () => encodeNxMatch(msg.match, 0, w));
+  const userdata = msg.userdata;
+  if (userdata) putProperty(w, NXPINT_USERDATA, () => w.put(userdata));
+  const continuation = msg.continuation;
+  if (continuation) putProperty(w, NXPINT_CONTINUATION, () => w.put(continuation));
+}
+
 export function encodePacketIn(msg: PacketInMsg, w: OfpWriter): void {
   const inPort = msg.match.key[IN_PORT] & 0xffff;
   switch (msg.form) {
+    case 'nx2':
+      // The packet is one of the properties.
+      encodePacketIn2(msg, w);
+      return;
     case 'nx': {
       w.u32(msg.bufferId);
       w.u16(msg.totalLen);
@@ -343,7 +462,9 @@ export function formatPacketIn(msg: PacketInMsg, verbosity: number): string {
   let s = ' ';
   if (msg.tableId !== 0) s += `table_id=${msg.tableId} `;
   // Forms without a cookie field leave it out; the others show it even when zero.
-  if (msg.form === 'of13' || msg.form === 'nx') s += `cookie=${hex64(msg.cookie)} `;
+  const hasCookie = msg.form === 'of13' || msg.form === 'nx' ||
+    (msg.form === 'nx2' && (msg.cookiePresent ?? (msg.cookie[0] !== 0 || msg.cookie[1] !== 0)));
+  if (hasCookie) s += `cookie=${hex64(msg.cookie)} `;
   s += `total_len=${msg.totalLen} ${formatMatch(msg.match)} (via ${PACKET_IN_REASONS[msg.reason] ?? msg.reason})`;
   s += ` data_len=${msg.data.length}`;
   s += msg.bufferId === 0xffffffff ? ' (unbuffered)' : ` buffer=0x${msg.bufferId.toString(16).padStart(8, '0')}`;

@@ -129,10 +129,10 @@ function ownMessages(): OfpMessage[] {
     const udp = Uint8Array.from(Buffer.from('000102030405000a0b0c0d0e08004500001c000100004011f97c0a0000010a000002003500350008ab12', 'hex'));
     const inPort = parseMatch(version === 1 ? 'in_port=3' : 'in_port=3,reg1=0x5,tun_id=0x9');
     const piForm = version === 1 ? 'of10' : version === 2 ? 'of11' : version === 3 ? 'of12' : 'of13';
-    for (const form of version === 1 ? [piForm, 'nx'] as const : [piForm] as const) {
+    for (const form of version === 1 ? [piForm, 'nx', 'nx2'] as const : version === 4 ? [piForm, 'nx2'] as const : [piForm] as const) {
       msgs.push({
         kind: 'packet-in', version, xid, form, bufferId: 0xffffffff, totalLen: udp.length, reason: 1, tableId: 0,
-        cookie: [0, form === 'nx' || form === 'of13' ? 0x77 : 0], match: form === 'nx' ? parseMatch('in_port=3,reg1=0x5') : form === 'of11' ? parseMatch('in_port=3') : inPort,
+        cookie: [0, form === 'nx' || form === 'of13' ? 0x77 : form === 'nx2' && version === 4 ? 0x99 : 0], match: form === 'nx' || form === 'nx2' ? parseMatch('in_port=3,reg1=0x5') : form === 'of11' ? parseMatch('in_port=3') : inPort,
         inPhyPort: form === 'of11' ? 3 : 0, data: udp,
       });
     }

@@ -3,7 +3,7 @@
 // answers, recorded by a proxy (test/support/ofp-proxy.ts), each with the
 // text real `ovs-ofctl ofp-print` gives for it. The printer's differential
 // test reads this file. Run (needs Open vSwitch 3.1):
-//   npm run build && node dist/test/corpus/openflow/capture.js --write
+//   npm run build && node dist/test/corpus/openflow/capture.js --write   (--dry-run: capture, write nothing)
 
 import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
@@ -100,4 +100,5 @@ async function capture(): Promise<void> {
   process.stdout.write(`captured ${seen.size} messages\n`);
 }
 
-await capture();
+// `node --test dist/` loads every file; capture only when asked to.
+if (process.argv.includes('--write') || process.argv.includes('--dry-run')) await capture();
