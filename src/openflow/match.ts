@@ -492,8 +492,9 @@ function fieldPresent(match: Match, field: MatchField): boolean {
 
 /**
  * Reads NXM or OXM entries (`bytes` is exactly the entries, no padding)
- * into a Match. Errors: OFPBMC_BAD_LEN for a truncated or wrongly sized
- * entry, OFPBMC_BAD_FIELD for an unknown header, OFPBMC_BAD_MASK for a mask
+ * into a Match. Errors: OFPBMC_BAD_LEN for a truncated entry,
+ * OFPBMC_BAD_FIELD for an unknown header (a known field with the wrong
+ * length included), OFPBMC_BAD_MASK for a mask
  * on a field that takes none, OFPBMC_BAD_WILDCARDS for value bits outside the
  * mask, OFPBMC_DUP_FIELD for a field given twice, OFPBMC_BAD_PREREQ when an
  * earlier entry did not establish the field's prerequisites and
@@ -530,12 +531,16 @@ export function decodeNxMatch(bytes: Uint8Array, options: NxMatchOptions = {}): 
       throw new OfpError('OFPBMC_BAD_FIELD', `unknown NXM/OXM field ${oxmClass}:${oxmField}`);
     }
     const size = field.bytes;
+    // A header names its length, so a wrong length is an unknown header.
     if (payloadSize !== (hasMask ? 2 * size : size)) {
-      throw new OfpError('OFPBMC_BAD_LEN', `${field.name}: ${payloadSize} bytes`);
+      throw new OfpError('OFPBMC_BAD_FIELD', `${field.name}: ${payloadSize} bytes`);
     }
     const value = body.bytesView(size);
     const mask = hasMask ? body.bytesView(size) : new Uint8Array(size).fill(0xff);
-    if (hasMask && !field.maskable) throw new OfpError('OFPBMC_BAD_MASK', `${field.name} takes no mask`);
+    // A field without masks still takes an all-ones mask, as an exact match.
+    if (hasMask && !field.maskable && !mask.every((b) => b === 0xff)) {
+      throw new OfpError('OFPBMC_BAD_MASK', `${field.name} takes no mask`);
+    }
     for (let i = 0; i < size; i++) {
       if (value[i] & ~mask[i]) throw new OfpError('OFPBMC_BAD_WILDCARDS', `${field.name}: value bits outside the mask`);
     }

@@ -85,9 +85,11 @@ test('decodeMessage() gives bad input the errors Open vSwitch gives', () => {
   // The same field twice: OFPBMC_DUP_FIELD; an unknown field: OFPBMC_BAD_FIELD.
   assert.equal(decodeError(flowMod('80000a02080080000a020800', 16)), 'OFPBMC_DUP_FIELD');
   assert.equal(decodeError(flowMod('80007e020050', 10)), 'OFPBMC_BAD_FIELD');
-  // A mask on a field that takes none; an entry of the wrong length.
-  assert.equal(decodeError(flowMod('80000b040800ffff', 12)), 'OFPBMC_BAD_MASK');
-  assert.equal(decodeError(flowMod('8000080701020304050607', 15)), 'OFPBMC_BAD_LEN');
+  // A partial mask on a field that takes none; a known field with the wrong length.
+  assert.equal(decodeError(flowMod('80000b040800ff00', 12)), 'OFPBMC_BAD_MASK');
+  assert.equal(decodeError(flowMod('8000080701020304050607', 15)), 'OFPBMC_BAD_FIELD');
+  // An entry that runs past the end of the match: ovs-vswitchd answers OFPBRC_BAD_LEN.
+  assert.equal(decodeError(flowMod('8000080c0102030405', 9)), 'OFPBRC_BAD_LEN');
   // Value bits outside the mask.
   assert.equal(decodeError(flowMod('80000a020800800017080a000001ff000000', 22)), 'OFPBMC_BAD_WILDCARDS');
 });
