@@ -217,6 +217,14 @@ const SPECS: ReadonlyArray<readonly [string, string]> = [
   ['NXR_NOT_SUPPORTED', 'NX1.0-1.1:1,533 NX1.2+:34'],
   ['NXR_STALE', 'NX1.0-1.1:1,534 NX1.2+:35'],
   ['NXST_NOT_CONFIGURED', 'NX1.0-1.1:1,535 NX1.2+:36'],
+  ['NXFMFC_INVALID_TLV_FIELD', 'NX1.0-1.1:1,536 NX1.2+:37'],
+  ['NXTTMFC_INVALID_TLV_DEL', 'NX1.0-1.1:1,537 NX1.2+:38'],
+  ['NXBAC_BAD_HEADER_TYPE', 'NX1.2+:39'],
+  ['NXBAC_UNKNOWN_ED_PROP', 'NX1.2+:40'],
+  ['NXBAC_BAD_ED_PROP', 'NX1.2+:41'],
+  ['NXBAC_CT_DATAPATH_SUPPORT', 'NX1.2+:42'],
+  ['NXBMC_CT_DATAPATH_SUPPORT', 'NX1.2+:43'],
+  ['NXTFFC_DUP_TABLE', 'NX1.2+:44'],
 ];
 
 /** The newest wire version the table covers (OpenFlow 1.5). */
@@ -349,8 +357,12 @@ export function encodeErrorBody(version: number, errorName: string, data: Uint8A
   w.put(data);
 }
 
-/** How much of an offending message goes back in an error reply (OpenFlow asks for at least 64 bytes). */
-export const ERROR_DATA_MAX = 64;
+/**
+ * How much of an offending message goes back in an error reply: Open
+ * vSwitch sends all of it (OpenFlow asks for at least 64 bytes), as much as
+ * fits in one message.
+ */
+export const ERROR_DATA_MAX = 0xffff - 12;
 
 /** Whether an error's data is text (hello failures) rather than a message. */
 export function errorDataIsText(errorName: string): boolean {

@@ -526,9 +526,11 @@ export function decodeNxMatch(bytes: Uint8Array, options: NxMatchOptions = {}): 
       continue;
     }
     const field = fieldByHeader(oxmClass, oxmField, experimenter);
-    if (!field || field.tunMetadataIndex !== undefined) {
-      // TODO(#5): tun_metadataN needs the switch's TLV map to be decoded.
-      throw new OfpError('OFPBMC_BAD_FIELD', `unknown NXM/OXM field ${oxmClass}:${oxmField}`);
+    if (!field) throw new OfpError('OFPBMC_BAD_FIELD', `unknown NXM/OXM field ${oxmClass}:${oxmField}`);
+    if (field.tunMetadataIndex !== undefined) {
+      // As a switch whose TLV table maps nothing answers. TODO(#5): decode
+      // tun_metadataN through the switch's TLV map.
+      throw new OfpError('NXFMFC_INVALID_TLV_FIELD', `${field.name} is not mapped`);
     }
     const size = field.bytes;
     // A header names its length, so a wrong length is an unknown header.

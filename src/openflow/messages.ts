@@ -1459,8 +1459,8 @@ function encodeFlowStatsRequest(msg: FlowStatsRequestMsg, w: OfpWriter): void {
 
 /**
  * The OFPT_ERROR that answers `request` (a whole message or at least its
- * header) with `error`: same version and xid, and the request's first
- * ERROR_DATA_MAX bytes as data. A request of a version we do not speak is
+ * header) with `error`: same version and xid, and the request as data (up
+ * to ERROR_DATA_MAX bytes). A request of a version we do not speak is
  * answered in the newest one we do, as Open vSwitch does.
  */
 export function encodeErrorReply(error: OfpError, request: Uint8Array): Uint8Array {
