@@ -51,6 +51,12 @@ import {
 } from './nicira.js';
 
 export type { FlowMonitorControlMsg, TlvTableMsg };
+import {
+  decodeTableDescReply, decodeTableStatus, encodeTableDescReply, encodeTableStatus, type TableDescReplyMsg,
+  type TableStatusMsg,
+} from './table.js';
+
+export type { TableDescReplyMsg, TableStatusMsg };
 export type { AsyncConfigMsg, BundleAddMsg, BundleControlMsg, RoleStatusMsg };
 export type { FlowRemovedMsg, MeterFeaturesReplyMsg, MeterModMsg, PacketInMsg, PacketOutMsg };
 
@@ -409,6 +415,7 @@ export interface StatsRequestMsg extends Base {
 }
 
 export type OfpMessage =
+  | TableStatusMsg | TableDescReplyMsg
   | TableStatsReplyMsg
   | TlvTableMsg | FlowMonitorControlMsg
   | PortStatsReplyMsg | QueueStatsReplyMsg
@@ -982,6 +989,12 @@ export function decodeMessage(bytes: Uint8Array): OfpMessage {
       return decodeFlowMonitorControl('flow-monitor-resumed', h.version, h.xid, r);
     case 'NXT_SET_ASYNC_CONFIG':
       return { ...decodeAsyncConfig('set-async', h.version, h.xid, r), nicira: true };
+    case 'OFPT_TABLE_STATUS':
+      return decodeTableStatus(h.version, h.xid, r);
+    case 'OFPST_TABLE_DESC reply':
+      return decodeTableDescReply(h.version, h.xid, statsFlags(bytes), r);
+    case 'NXT_RESUME':
+      return { ...decodePacketIn2(h.version, h.xid, r), resume: true };
     case 'OFPST_TABLE reply':
       if (h.version < OFP13_VERSION) throw new OfpError('OFPBRC_BAD_TYPE', 'TODO(#5): OpenFlow 1.0-1.2 table stats');
       return decodeTableStatsReply(h.version, h.xid, statsFlags(bytes), r);
@@ -1216,6 +1229,15 @@ export function encodeMessage(msg: OfpMessage): Uint8Array {
       startNx(w, version, msg.kind === 'flow-monitor-cancel' ? 21 : msg.kind === 'flow-monitor-paused' ? 22 : 23, xid);
       encodeFlowMonitorControl(msg, w);
       break;
+    case 'table-status':
+      startMessage(w, version, 31, xid);
+      encodeTableStatus(msg, w);
+      break;
+    case 'table-desc-reply':
+      startStats(w, version, true, 14, xid);
+      w.setU16(10, msg.flags);
+      encodeTableDescReply(msg, w);
+      break;
     case 'table-stats-reply':
       startStats(w, version, true, 3, xid);
       w.setU16(10, msg.flags);
@@ -1270,7 +1292,7 @@ export function encodeMessage(msg: OfpMessage): Uint8Array {
       break;
     case 'packet-in':
       if (msg.form === 'nx') startNx(w, version, 17, xid);
-      else if (msg.form === 'nx2') startNx(w, version, 30, xid);
+      else if (msg.form === 'nx2') startNx(w, version, msg.resume ? 28 : 30, xid);
       else startMessage(w, version, 10, xid);
       encodePacketIn(msg, w);
       break;

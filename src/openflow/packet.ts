@@ -38,6 +38,8 @@ export interface PacketInMsg {
   readonly continuation?: Uint8Array;
   /** NXT_PACKET_IN2: whether a cookie property was (or is to be) sent; other forms always have a cookie field or never. */
   readonly cookiePresent?: boolean;
+  /** NXT_RESUME: the same properties, sent by a controller to continue a paused pipeline. */
+  readonly resume?: boolean;
 }
 
 export interface PacketOutMsg {

@@ -22,7 +22,7 @@ function realOfctlMissing(): string | null {
 }
 
 /** Message names whose printing is built; TODO(#5) for the rest. */
-const PRINTED = /^(OFPT_(GROUP_MOD|METER_MOD|TABLE_MOD|HELLO|ECHO|FEATURES_REQUEST|FEATURES_REPLY|PORT_STATUS|PORT_MOD|GET_CONFIG|SET_CONFIG|BARRIER|FLOW_MOD|ROLE)|NXT_(FLOW_MOD|SET_|ROLE)|OFPST_DESC|OFPST_TABLE reply \(OF1\.[345]\)|OFPST_(PORT|QUEUE) reply|OFPST_GROUP_DESC reply|OFPST_METER_FEATURES reply|OFPST_PORT_DESC|OFPST_(TABLE|PORT|QUEUE|GROUP|GROUP_DESC|GROUP_FEATURES|METER|METER_CONFIG|METER_FEATURES|TABLE_FEATURES|TABLE_DESC) request|(OFPST|NXST)_(FLOW|AGGREGATE) request|(OFPST|NXST)_FLOW reply|(OFPST|NXST)_AGGREGATE reply)/;
+const PRINTED = /^(OFPT_(GROUP_MOD|METER_MOD|TABLE_MOD|HELLO|ECHO|FEATURES_REQUEST|FEATURES_REPLY|PORT_STATUS|PORT_MOD|GET_CONFIG|SET_CONFIG|BARRIER|FLOW_MOD|ROLE)|NXT_(FLOW_MOD|SET_|ROLE)|OFPST_DESC|OFPST_TABLE_DESC reply|OFPST_TABLE reply \(OF1\.[345]\)|OFPST_(PORT|QUEUE) reply|OFPST_GROUP_DESC reply|OFPST_METER_FEATURES reply|OFPST_PORT_DESC|OFPST_(TABLE|PORT|QUEUE|GROUP|GROUP_DESC|GROUP_FEATURES|METER|METER_CONFIG|METER_FEATURES|TABLE_FEATURES|TABLE_DESC) request|(OFPST|NXST)_(FLOW|AGGREGATE) request|(OFPST|NXST)_FLOW reply|(OFPST|NXST)_AGGREGATE reply)/;
 
 test('ofpToString() prints captured messages as real ovs-ofctl ofp-print did', () => {
   let count = 0;
@@ -107,6 +107,9 @@ function ownMessages(): OfpMessage[] {
       }
       msgs.push({ kind: 'bundle-add', version, xid, onf: version === 4, bundleId: 9, flags: 1, message: inner, properties: new Uint8Array() });
       if (version >= 5) {
+        msgs.push({ kind: 'table-status', version, xid, reason: 3, table: { tableId: 3, config: 4 } });
+        msgs.push({ kind: 'table-status', version, xid, reason: 4, table: { tableId: 5, config: 8, evictionFlags: 3, vacancy: { down: 42, up: 43, current: 7 } } });
+        msgs.push({ kind: 'table-desc-reply', version, xid, flags: 0, tables: [{ tableId: 0, config: 0, evictionFlags: 7 }, { tableId: 1, config: 12 }] });
         msgs.push({ kind: 'role-status', version, xid, role: 3, reason: 1, generationId: [0, 99], properties: new Uint8Array() });
       }
       msgs.push({
@@ -130,6 +133,12 @@ function ownMessages(): OfpMessage[] {
     const inPort = parseMatch(version === 1 ? 'in_port=3' : 'in_port=3,reg1=0x5,tun_id=0x9');
     const piForm = version === 1 ? 'of10' : version === 2 ? 'of11' : version === 3 ? 'of12' : 'of13';
     for (const form of version === 1 ? [piForm, 'nx', 'nx2'] as const : version === 4 ? [piForm, 'nx2'] as const : [piForm] as const) {
+      if (form === 'nx2') {
+        msgs.push({
+          kind: 'packet-in', version, xid, form, resume: true, bufferId: 0xffffffff, totalLen: udp.length, reason: 0,
+          tableId: 2, cookie: [0, 0], match: parseMatch('in_port=3'), inPhyPort: 0, data: udp,
+        });
+      }
       msgs.push({
         kind: 'packet-in', version, xid, form, bufferId: 0xffffffff, totalLen: udp.length, reason: 1, tableId: 0,
         cookie: [0, form === 'nx' || form === 'of13' ? 0x77 : form === 'nx2' && version === 4 ? 0x99 : 0], match: form === 'nx' || form === 'nx2' ? parseMatch('in_port=3,reg1=0x5') : form === 'of11' ? parseMatch('in_port=3') : inPort,

@@ -9,6 +9,7 @@ import { formatMatch, formatPort } from '../flow/format.js';
 import { errorDataIsText } from './errors.js';
 import { type FlowModMsg, type OfpMessage, decodeHeader, decodeMessage, identify, OFP_HEADER_SIZE } from './messages.js';
 import { OfpError } from './ofp-error.js';
+import { formatTableDescReply, formatTableStatus } from './table.js';
 import { formatFlowMonitorControl, formatTlvTable } from './nicira.js';
 import { formatPortStatsReply, formatQueueStatsReply, formatTableStatsReply } from './stats.js';
 import { formatGroupDescReply, formatGroupMod } from './group.js';
@@ -263,6 +264,10 @@ function formatBody(msg: OfpMessage, bytes: Uint8Array, options: PrintOptions): 
       return formatPortStatsReply(msg);
     case 'table-stats-reply':
       return formatTableStatsReply(msg);
+    case 'table-status':
+      return formatTableStatus(msg);
+    case 'table-desc-reply':
+      return formatTableDescReply(msg);
     case 'tlv-table-mod':
     case 'tlv-table-request':
     case 'tlv-table-reply':
