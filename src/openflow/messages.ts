@@ -24,9 +24,12 @@ import {
 } from './packet.js';
 
 import {
-  decodeMeterFeaturesReply, decodeMeterMod, encodeMeterFeaturesReply, encodeMeterMod, type MeterFeaturesReplyMsg,
-  type MeterModMsg,
+  decodeMeterConfigReply, decodeMeterFeaturesReply, decodeMeterMod, decodeMeterStatsReply, encodeMeterConfigReply,
+  encodeMeterFeaturesReply, encodeMeterMod, encodeMeterStatsReply, type MeterConfigReplyMsg, type MeterFeaturesReplyMsg,
+  type MeterModMsg, type MeterStatsReplyMsg,
 } from './meter.js';
+
+export type { MeterConfigReplyMsg, MeterStatsReplyMsg };
 
 import {
   type AsyncConfigMsg, type BundleAddMsg, type BundleControlMsg, decodeAsyncConfig, decodeBundleAdd,
@@ -415,6 +418,7 @@ export interface StatsRequestMsg extends Base {
 }
 
 export type OfpMessage =
+  | MeterStatsReplyMsg | MeterConfigReplyMsg
   | TableStatusMsg | TableDescReplyMsg
   | TableStatsReplyMsg
   | TlvTableMsg | FlowMonitorControlMsg
@@ -1026,6 +1030,10 @@ export function decodeMessage(bytes: Uint8Array): OfpMessage {
       return decodeBundleAdd(h.version, h.xid, raw.name.startsWith('ONFT'), r);
     case 'OFPT_METER_MOD':
       return decodeMeterMod(h.version, h.xid, r);
+    case 'OFPST_METER reply':
+      return decodeMeterStatsReply(h.version, h.xid, statsFlags(bytes), r);
+    case 'OFPST_METER_CONFIG reply':
+      return decodeMeterConfigReply(h.version, h.xid, statsFlags(bytes), r);
     case 'OFPST_METER_FEATURES reply':
       return decodeMeterFeaturesReply(h.version, h.xid, r);
     case 'OFPST_TABLE request':
@@ -1285,6 +1293,16 @@ export function encodeMessage(msg: OfpMessage): Uint8Array {
     case 'meter-mod':
       startMessage(w, version, ofptNumber(version, 'OFPT_METER_MOD'), xid);
       encodeMeterMod(msg, w);
+      break;
+    case 'meter-stats-reply':
+      startStats(w, version, true, 9, xid);
+      w.setU16(10, msg.flags);
+      encodeMeterStatsReply(msg, w);
+      break;
+    case 'meter-config-reply':
+      startStats(w, version, true, 10, xid);
+      w.setU16(10, msg.flags);
+      encodeMeterConfigReply(msg, w);
       break;
     case 'meter-features-reply':
       startStats(w, version, true, 11, xid);

@@ -22,7 +22,7 @@ function realOfctlMissing(): string | null {
 }
 
 /** Message names whose printing is built; TODO(#5) for the rest. */
-const PRINTED = /^(OFPT_(GROUP_MOD|METER_MOD|TABLE_MOD|HELLO|ECHO|FEATURES_REQUEST|FEATURES_REPLY|PORT_STATUS|PORT_MOD|GET_CONFIG|SET_CONFIG|BARRIER|FLOW_MOD|ROLE)|NXT_(FLOW_MOD|SET_|ROLE)|OFPST_DESC|OFPST_TABLE_DESC reply|OFPST_TABLE reply \(OF1\.[345]\)|OFPST_(PORT|QUEUE) reply|OFPST_GROUP_DESC reply|OFPST_METER_FEATURES reply|OFPST_PORT_DESC|OFPST_(TABLE|PORT|QUEUE|GROUP|GROUP_DESC|GROUP_FEATURES|METER|METER_CONFIG|METER_FEATURES|TABLE_FEATURES|TABLE_DESC) request|(OFPST|NXST)_(FLOW|AGGREGATE) request|(OFPST|NXST)_FLOW reply|(OFPST|NXST)_AGGREGATE reply)/;
+const PRINTED = /^(OFPT_(GROUP_MOD|METER_MOD|TABLE_MOD|HELLO|ECHO|FEATURES_REQUEST|FEATURES_REPLY|PORT_STATUS|PORT_MOD|GET_CONFIG|SET_CONFIG|BARRIER|FLOW_MOD|ROLE)|NXT_(FLOW_MOD|SET_|ROLE)|OFPST_DESC|OFPST_METER_CONFIG reply|OFPST_TABLE_DESC reply|OFPST_TABLE reply \(OF1\.[345]\)|OFPST_(PORT|QUEUE) reply|OFPST_GROUP_DESC reply|OFPST_METER_FEATURES reply|OFPST_PORT_DESC|OFPST_(TABLE|PORT|QUEUE|GROUP|GROUP_DESC|GROUP_FEATURES|METER|METER_CONFIG|METER_FEATURES|TABLE_FEATURES|TABLE_DESC) request|(OFPST|NXST)_(FLOW|AGGREGATE) request|(OFPST|NXST)_FLOW reply|(OFPST|NXST)_AGGREGATE reply)/;
 
 test('ofpToString() prints captured messages as real ovs-ofctl ofp-print did', () => {
   let count = 0;
@@ -119,6 +119,18 @@ function ownMessages(): OfpMessage[] {
         ],
       });
       msgs.push({ kind: 'meter-mod', version, xid, command: 2, flags: 0, meterId: 0xffffffff, bands: [] });
+      msgs.push({
+        kind: 'meter-stats-reply', version, xid, flags: 0, meters: [
+          { meterId: 1, flowCount: 2, packetInCount: [0, 3], byteInCount: [1, 4], durationSec: 5, durationNsec: 6, bands: [{ packetCount: [0, 7], byteCount: [0, 8] }, { packetCount: [0, 9], byteCount: [0, 10] }] },
+          { meterId: 7, flowCount: 0, packetInCount: [0, 0], byteInCount: [0, 0], durationSec: 0, durationNsec: 0, bands: [] },
+        ],
+      });
+      msgs.push({
+        kind: 'meter-config-reply', version, xid, flags: 0, meters: [
+          { flags: 5, meterId: 1, bands: [{ type: 1, rate: 100, burstSize: 10, precLevel: 0, experimenter: 0 }] },
+          { flags: 2, meterId: 2, bands: [{ type: 2, rate: 1000, burstSize: 0, precLevel: 3, experimenter: 0 }, { type: 1, rate: 5, burstSize: 0, precLevel: 0, experimenter: 0 }] },
+        ],
+      });
       msgs.push({
         kind: 'meter-features-reply', version, xid, maxMeter: 1000, bandTypes: 6, capabilities: 0x1f, maxBands: 8,
         maxColor: 3,

@@ -14,7 +14,7 @@ import { formatFlowMonitorControl, formatTlvTable } from './nicira.js';
 import { formatPortStatsReply, formatQueueStatsReply, formatTableStatsReply } from './stats.js';
 import { formatGroupDescReply, formatGroupMod } from './group.js';
 import { formatAsyncConfig, formatBundleAdd, formatBundleControl, formatRoleStatus } from './control.js';
-import { formatMeterFeaturesReply, formatMeterId, formatMeterMod } from './meter.js';
+import { formatMeterConfigReply, formatMeterFeaturesReply, formatMeterId, formatMeterMod, formatMeterStatsReply } from './meter.js';
 import { formatFlowRemoved, formatPacketIn, formatPacketOut } from './packet.js';
 import { bitNames, formatFeatures, formatHwAddr, formatPorts, PORT_CONFIG_NAMES } from './port.js';
 
@@ -292,6 +292,10 @@ function formatBody(msg: OfpMessage, bytes: Uint8Array, options: PrintOptions): 
       return formatBundleAdd(msg, (inner) => ofpToString(inner, options));
     case 'meter-features-reply':
       return formatMeterFeaturesReply(msg);
+    case 'meter-stats-reply':
+      return formatMeterStatsReply(msg);
+    case 'meter-config-reply':
+      return formatMeterConfigReply(msg);
     case 'flow-stats-reply': {
       const format = options.formatActions ?? defaultFormatActions;
       let s = '\n';
