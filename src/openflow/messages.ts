@@ -911,7 +911,6 @@ export function decodeMessage(bytes: Uint8Array): OfpMessage {
     case 'NXT_PACKET_IN':
       return decodePacketIn(h.version, h.xid, r, raw.nxt !== undefined);
     case 'OFPT_PACKET_OUT':
-      if (h.version >= OFP15_VERSION) throw new OfpError('OFPBRC_BAD_TYPE', 'TODO(#5): OpenFlow 1.5 packet-out');
       return decodePacketOut(h.version, h.xid, r);
     case 'OFPT_FLOW_REMOVED':
     case 'NXT_FLOW_REMOVED':

@@ -8,7 +8,7 @@ import { flowExtract, LAYER_COUNT, LAYER_L4 } from '../flow/extract.js';
 import { formatFlow, formatMatch, formatPort } from '../flow/format.js';
 import { IN_PORT, newKey, NW_FRAG, NW_PROTO } from '../flow/layout.js';
 import { Match } from '../flow/match.js';
-import { OFP10_VERSION, OFP11_VERSION, OFP12_VERSION, OFP13_VERSION } from './errors.js';
+import { OFP10_VERSION, OFP11_VERSION, OFP12_VERSION, OFP13_VERSION, OFP15_VERSION } from './errors.js';
 import {
   decodeNxMatch, decodeOf10Match, decodeOfpMatch, encodeNxMatch, encodeOf10Match, encodeOfpMatch, port10To11,
   port11To10,
@@ -49,6 +49,8 @@ export interface PacketOutMsg {
   readonly bufferId: number;
   /** 16-bit port number. */
   readonly inPort: number;
+  /** OpenFlow 1.5: the packet's metadata as a match (in_port included; `inPort` mirrors it). */
+  readonly match?: Match;
   readonly actions: Uint8Array;
   readonly data: Uint8Array;
 }
@@ -297,8 +299,15 @@ export function decodePacketOut(version: number, xid: number, r: OfpReader): Pac
   if (version === OFP10_VERSION) {
     inPort = r.u16();
     actionsLen = r.u16();
+  } else if (version >= OFP15_VERSION) {
+    actionsLen = r.u16();
+    r.skip(2);
+    const match = decodeOfpMatch(version, r);
+    if (actionsLen % 8 !== 0) throw new OfpError('OFPBRC_BAD_LEN', `actions_len ${actionsLen}`);
+    const actions = r.bytesView(actionsLen).slice();
+    inPort = (match.mask[IN_PORT] & 0xffff) !== 0 ? match.key[IN_PORT] & 0xffff : 0xffff;
+    return { kind: 'packet-out', version, xid, bufferId, inPort, match, actions, data: rest(r) };
   } else {
-    // TODO(#5): OpenFlow 1.5 packet-outs carry a match instead of in_port.
     inPort = port11To10(r.u32());
     actionsLen = r.u16();
     r.skip(6);
@@ -313,6 +322,15 @@ export function encodePacketOut(msg: PacketOutMsg, w: OfpWriter): void {
   if (msg.version === OFP10_VERSION) {
     w.u16(msg.inPort);
     w.u16(msg.actions.length);
+  } else if (msg.version >= OFP15_VERSION) {
+    w.u16(msg.actions.length);
+    w.zeros(2);
+    let match = msg.match;
+    if (!match) {
+      match = new Match();
+      match.setMasked(IN_PORT, msg.inPort, 0xffff);
+    }
+    encodeOfpMatch(match, msg.version, w);
   } else {
     w.u32(port10To11(msg.inPort));
     w.u16(msg.actions.length);
@@ -504,7 +522,8 @@ export function formatFlowRemoved(msg: FlowRemovedMsg): string {
 export function formatPacketOut(
   msg: PacketOutMsg, verbosity: number, formatActions: (bytes: Uint8Array, version: number, instructions: boolean) => string,
 ): string {
-  let s = ` in_port=${formatPort(msg.inPort)} actions=${formatActions(msg.actions, msg.version, false)}`;
+  const where = msg.match ? formatMatch(msg.match) : `in_port=${formatPort(msg.inPort)}`;
+  let s = ` ${where} actions=${formatActions(msg.actions, msg.version, false)}`;
   s += msg.bufferId === 0xffffffff ? ` data_len=${msg.data.length}\n` : ` buffer=0x${msg.bufferId.toString(16).padStart(8, '0')}\n`;
   if (msg.bufferId === 0xffffffff && verbosity > 0 && msg.data.length > 0) s += formatPacket(msg.data, verbosity);
   return s;

@@ -157,9 +157,12 @@ function ownMessages(): OfpMessage[] {
         inPhyPort: form === 'of11' ? 3 : 0, data: udp,
       });
     }
+    msgs.push({ kind: 'packet-out', version, xid, bufferId: 0xffffffff, inPort: 0xfffd, actions: new Uint8Array(), data: udp });
+    msgs.push({ kind: 'packet-out', version, xid, bufferId: 0x33, inPort: 2, actions: new Uint8Array(), data: new Uint8Array() });
+    if (version === 6) {
+      msgs.push({ kind: 'packet-out', version, xid, bufferId: 0xffffffff, inPort: 3, match: parseMatch('in_port=3,metadata=0x5,reg2=0x9'), actions: new Uint8Array(), data: udp });
+    }
     if (version < 6) {
-      msgs.push({ kind: 'packet-out', version, xid, bufferId: 0xffffffff, inPort: 0xfffd, actions: new Uint8Array(), data: udp });
-      msgs.push({ kind: 'packet-out', version, xid, bufferId: 0x33, inPort: 2, actions: new Uint8Array(), data: new Uint8Array() });
       const frForm = version === 1 ? 'of10' : 'of11';
       for (const form of version === 1 ? [frForm, 'nx'] as const : [frForm] as const) {
         msgs.push({
