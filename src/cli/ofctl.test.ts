@@ -65,3 +65,14 @@ test('parse-pcap on fuzzed pcap files prints flows or one error line, never thro
   }
   assert.ok(failures > 10, 'some fuzzed files are malformed');
 });
+
+test('ofctl ofp-print prints a message given in hex, spaces allowed, as ovs-ofctl does', async () => {
+  const hello = await ofctl('ofp-print', '01 00 00 08 00 00 00 01');
+  assert.equal(hello.status, 0);
+  assert.equal(hello.stdout, 'OFPT_HELLO (xid=0x1):\n version bitmap: 0x01\n');
+  const echo = await ofctl('ofp-print', '0102000a000000010102', '0');
+  assert.equal(echo.stdout, 'OFPT_ECHO_REQUEST (xid=0x1): 2 bytes of payload\n');
+  const bad = await ofctl('ofp-print', 'zz');
+  assert.equal(bad.status, 1);
+  assert.equal(bad.stderr, 'ovs-ts ofctl: trailing garbage following hex bytes\n');
+});

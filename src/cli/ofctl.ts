@@ -12,6 +12,7 @@
 import { flowExtract } from '../flow/extract.js';
 import { formatFlow, formatPort } from '../flow/format.js';
 import { IN_PORT, newKey } from '../flow/layout.js';
+import { ofpToString } from '../openflow/print.js';
 import { LINKTYPE_ETHERNET, PcapError, readPcapFile } from '../packet/pcap.js';
 
 /** A command-line mistake or unusable input: printed as one line, exit status 1. */
@@ -106,7 +107,38 @@ function describeErrno(error: Error): string {
   return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
+/** Parses hex bytes as ovs-ofctl does: pairs of hex digits, spaces allowed between bytes. */
+function parseHexBytes(text: string): Uint8Array {
+  const bytes: number[] = [];
+  let i = 0;
+  while (i < text.length) {
+    if (text[i] === ' ' || text[i] === '\t' || text[i] === '\n') {
+      i++;
+      continue;
+    }
+    const pair = text.slice(i, i + 2);
+    if (!/^[0-9a-fA-F]{2}$/.test(pair)) throw new UsageError('trailing garbage following hex bytes');
+    bytes.push(parseInt(pair, 16));
+    i += 2;
+  }
+  return Uint8Array.from(bytes);
+}
+
+async function ofpPrintCommand(args: string[], io: Output): Promise<number> {
+  const [hexText, verbosityText] = args;
+  const verbosity = verbosityText === undefined ? 1 : Number(verbosityText);
+  if (!Number.isInteger(verbosity)) throw new UsageError(`${verbosityText}: invalid verbosity`);
+  io.out(ofpToString(parseHexBytes(hexText), { verbosity }));
+  return 0;
+}
+
 const COMMANDS: Record<string, OfctlCommand> = {
+  'ofp-print': {
+    usage: 'ofp-print HEX [VERBOSITY]  print OpenFlow message HEX as ovs-ofctl ofp-print does',
+    minArgs: 1,
+    maxArgs: 2,
+    run: ofpPrintCommand,
+  },
   'parse-pcap': {
     usage: 'parse-pcap [--in-port=PORT] [--vlan-limit=N] PCAP...  print the flow of each packet in PCAP',
     minArgs: 1,

@@ -29,3 +29,17 @@ test('OfpReader throws the named OfpError when input is short', () => {
   assert.equal(sub.u16(), 0x0102);
   assert.throws(() => sub.u8(), OfpError);
 });
+
+test('OfpWriter.u8() and put() keep bytes written while the buffer grows', () => {
+  const w = new OfpWriter(4);
+  for (let i = 0; i < 300; i++) {
+    w.u8(i & 0xff);
+    w.put(Uint8Array.of(0xaa));
+  }
+  const out = w.finish();
+  assert.equal(out.length, 600);
+  for (let i = 0; i < 300; i++) {
+    assert.equal(out[2 * i], i & 0xff);
+    assert.equal(out[2 * i + 1], 0xaa);
+  }
+});

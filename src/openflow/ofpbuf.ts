@@ -30,7 +30,9 @@ export class OfpWriter {
   }
 
   u8(value: number): void {
-    this.bytes[this.reserve(1)] = value;
+    // reserve() first: it may replace this.bytes.
+    const o = this.reserve(1);
+    this.bytes[o] = value;
   }
 
   u16(value: number): void {
@@ -51,7 +53,8 @@ export class OfpWriter {
   }
 
   put(data: Uint8Array): void {
-    this.bytes.set(data, this.reserve(data.length));
+    const o = this.reserve(data.length);
+    this.bytes.set(data, o);
   }
 
   zeros(size: number): void {
