@@ -2,10 +2,11 @@
 // prints them (the same text ovs-ofctl snoop/monitor and vswitchd logs use).
 // Called by `ovs-ts ofctl ofp-print` and by anything that logs a message;
 // decodes with messages.ts and formats matches with src/flow/format.ts.
-// Actions print through the `formatActions` option: until the action codec
-// of src/openflow/actions/ is joined in, the default prints raw hex.
+// Actions print through the `formatActions` option; the default decodes them
+// with src/openflow/actions/ and prints them as ovs-ofctl does.
 
 import { formatMatch, formatPort } from '../flow/format.js';
+import { decodeActions, formatActions } from './actions/index.js';
 import { errorDataIsText } from './errors.js';
 import { type FlowModMsg, type OfpMessage, decodeHeader, decodeMessage, identify, OFP_HEADER_SIZE } from './messages.js';
 import { OfpError } from './ofp-error.js';
@@ -23,15 +24,15 @@ export interface PrintOptions {
   readonly verbosity?: number;
   /**
    * Formats actions (or, with `instructions`, OF1.1+ instructions) given as
-   * wire bytes. The default prints "drop" for none and otherwise a clearly
-   * temporary hex form (TODO(#5): the action codec of src/openflow/actions/).
+   * wire bytes. The default decodes them with src/openflow/actions/ and
+   * prints them as ovs-ofctl does ("drop" for none); an OfpError it throws
+   * prints as a decode error of the whole message, as in Open vSwitch.
    */
   readonly formatActions?: (bytes: Uint8Array, version: number, instructions: boolean) => string;
 }
 
-export function defaultFormatActions(bytes: Uint8Array, _version: number, instructions: boolean): string {
-  if (bytes.length === 0) return 'drop';
-  return `<${instructions ? 'instructions' : 'actions'} 0x${Buffer.from(bytes).toString('hex')}>`;
+export function defaultFormatActions(bytes: Uint8Array, version: number, instructions: boolean): string {
+  return formatActions(decodeActions(bytes, version, { instructions }));
 }
 
 /** OVS's hex dump: offset, 16 bytes with a dash after the eighth, and printable ASCII. */
@@ -96,6 +97,12 @@ function flowModFlagNames(msg: FlowModMsg): string[] {
     if (f & 16) names.push('no_byte_counts');
   }
   return names;
+}
+
+/** OFPFF_* flags of a flow-stats entry (OpenFlow 1.3 numbering) as ovs-ofctl names them. */
+function flowStatsFlagNames(flags: number): string[] {
+  const names = ['send_flow_rem', 'check_overlap', 'reset_counts', 'no_packet_counts', 'no_byte_counts'];
+  return names.filter((_, bit) => (flags & (1 << bit)) !== 0);
 }
 
 function formatFlowMod(msg: FlowModMsg, options: PrintOptions): string {
@@ -304,7 +311,8 @@ function formatBody(msg: OfpMessage, bytes: Uint8Array, options: PrintOptions): 
         s += `n_packets=${dec64(f.packetCount)}, n_bytes=${dec64(f.byteCount)}, `;
         if (f.idleTimeout) s += `idle_timeout=${f.idleTimeout}, `;
         if (f.hardTimeout) s += `hard_timeout=${f.hardTimeout}, `;
-        // TODO(#5): flow flags and importance in flow stats, as ovs-ofctl prints them.
+        for (const name of flowStatsFlagNames(f.flags)) s += `${name} `;
+        if (f.importance) s += `importance=${f.importance}, `;
         if (f.idleAge > 0) s += `idle_age=${f.idleAge - 1}, `;
         if (f.hardAge > 0 && f.hardAge - 1 !== f.durationSec) s += `hard_age=${f.hardAge - 1}, `;
         const m = formatMatch(f.match, { priority: f.priority });
@@ -366,5 +374,11 @@ export function ofpToString(bytes: Uint8Array, options: PrintOptions = {}): stri
     }
     return `${head} ***decode error: ${error.errorName}***\n` + hexDump(bytes);
   }
-  return head + formatBody(msg, bytes, options);
+  try {
+    return head + formatBody(msg, bytes, options);
+  } catch (error) {
+    // Actions are decoded only here; Open vSwitch fails the whole message on them.
+    if (!(error instanceof OfpError)) throw error;
+    return `${head} ***decode error: ${error.errorName}***\n` + hexDump(bytes);
+  }
 }
